@@ -1,0 +1,38 @@
+/** Dependency direction from ../shared/DESIGN.md §2: contracts and engine depend on nothing internal. */
+module.exports = {
+  forbidden: [
+    {
+      name: 'engine-is-a-leaf',
+      comment: 'The face engine knows nothing of tenants, HTTP, SQL or the CLI.',
+      severity: 'error',
+      from: { path: '^packages/engine/' },
+      to: { path: '^packages/(?!engine/)|node_modules/@visage/(?!engine)' },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-reaching-into-other-packages',
+      comment: 'Packages use each other through their public entry point, never by relative path.',
+      severity: 'error',
+      from: { path: '^packages/([^/]+)/' },
+      to: { path: '^packages/([^/]+)/', pathNot: '^packages/$1/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)dist/' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

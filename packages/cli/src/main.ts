@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { errorBody } from './cli-errors.js';
+import { benchFaces } from './commands/bench-faces.command.js';
+import { benchPad } from './commands/bench-pad.command.js';
+import { calibrate } from './commands/calibrate.command.js';
+import { compareFiles } from './commands/compare.command.js';
+import { formatBenchFaces, formatBenchPad, formatCalibration, formatCompare } from './format.js';
+import { engineSettings } from './settings.js';
+
+const program = new Command('visage')
+  .description('Visage: self-hosted face verification. Compare photos, measure accuracy and speed on real data.')
+  .showHelpAfterError();
+
+const workersOption = new Option('--workers <n>', 'worker threads (default: the number of cores)');
+
+function run<T>(json: boolean, body: () => Promise<T>, format: (result: T) => string): Promise<void> {
+  return body().then(
+    (result) => {
+      process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${format(result)}\n`);
+    },
+    (error: unknown) => {
+      const body = errorBody(error);
+      if (json) process.stdout.write(`${JSON.stringify(body)}\n`);
+      else process.stderr.write(`visage: ${body.error.code}: ${body.error.message}\n`);
+      if (body.error.code === 'cli.internal' && process.env['VISAGE_DEBUG']) console.error(error);
+      process.exitCode = body.error.code === 'cli.internal' ? 70 : 1;
+    },
+  );
+}
+
+program
+  .command('compare')
+  .description('compare the faces in two photos (JPEG, PNG or WebP)')
+  .argument('<a>', 'first photo')
+  .argument('<b>', 'second photo')
+  .option('--allow-multiple-faces', 'use the largest face when a photo shows several (default: refuse)')
+  .option('--json', 'print one JSON object')
+  .action((a: string, b: string, flags: { json?: boolean; allowMultipleFaces?: boolean }) =>
+    run(
+      flags.json ?? false,
+      () =>
+        compareFiles(engineSettings(process.env, {}), a, b, { allowMultipleFaces: flags.allowMultipleFaces ?? false }),
+      formatCompare,
+    ),
+  );
+
+program
+  .command('calibrate')
+  .description('compute similarity thresholds at FAR 1e-3..1e-6 from every cross-identity pair of a pair set')
+  .requiredOption('--pairs <tsv>', 'pair list (left, right, same)')
+  .requiredOption('--images <dir>', 'folder the pair list is relative to')
+  .requiredOption('--out <file>', 'where to write the calibration JSON')
+  .option('--dataset <name>', 'name recorded in the file (default: the images folder)')
+  .addOption(workersOption)
+  .option('--json', 'print the calibration as JSON')
+  .action((flags: { pairs: string; images: string; out: string; dataset?: string; workers?: string; json?: boolean }) =>
+    run(
+      flags.json ?? false,
+      () =>
+        calibrate(engineSettings(process.env, flags), {
+          pairs: flags.pairs,
+          images: flags.images,
+          out: flags.out,
+          dataset: flags.dataset ?? flags.images,
+          now: new Date(),
+        }),
+      formatCalibration,
+    ),
+  );
+
+const bench = program.command('bench').description('measure accuracy and speed on a data set');
+
+bench
+  .command('faces')
+  .description('LFW protocol: 10-fold accuracy, AUC, EER, TAR at low FAR over all impostor pairs, latency, throughput')
+  .requiredOption('--pairs <tsv>', 'pair list (left, right, same)')
+  .requiredOption('--images <dir>', 'folder the pair list is relative to')
+  .addOption(workersOption)
+  .option('--json', 'print one JSON object (shape in docs/benchmarks.md)')
+  .action((flags: { pairs: string; images: string; workers?: string; json?: boolean }) =>
+    run(
+      flags.json ?? false,
+      () => {
+        const settings = engineSettings(process.env, flags);
+        return benchFaces(settings, { pairs: flags.pairs, images: flags.images, workers: settings.workers });
+      },
+      formatBenchFaces,
+    ),
+  );
+
+bench
+  .command('pad')
+  .description('single-image presentation-attack detection: APCER, BPCER, BPCER20, AUC')
+  .requiredOption('--labels <tsv>', 'label list (image, label = live | spoof, optional attack)')
+  .requiredOption('--images <dir>', 'folder the label list is relative to')
+  .addOption(workersOption)
+  .option('--json', 'print one JSON object (shape in docs/benchmarks.md)')
+  .action((flags: { labels: string; images: string; workers?: string; json?: boolean }) =>
+    run(
+      flags.json ?? false,
+      () => benchPad(engineSettings(process.env, flags), { labels: flags.labels, images: flags.images }),
+      formatBenchPad,
+    ),
+  );
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,145 @@
+import { performance } from 'node:perf_hooks';
+import type ort from 'onnxruntime-node';
+import { defaultDetectorOptions, detectFaces, area, type DetectorOptions } from '../detect/ultraface-detector.js';
+import { alignFace, embedAligned, embedderModelId } from '../embed/mobilefacenet-embedder.js';
+import { EngineError } from '../errors.js';
+import { decodeImage, defaultImageLimits, type ImageLimits } from '../image/decode-image.js';
+import type { Box, FivePoints } from '../image/rgb-image.js';
+import { detectLandmarks68, fivePointsFrom68 } from '../landmarks/landmark68.js';
+import { defaultLivenessThreshold, livenessScore } from '../liveness/minifasnet-liveness.js';
+import { openVerifiedSession } from '../models/model-files.js';
+import { assessQuality, defaultQualityThresholds, type FaceQuality } from '../quality/face-quality.js';
+import type { FaceTemplate } from './face-template.js';
+
+export interface AnalyzeOptions {
+  /** When false (the default), an image with more than one face is refused with `face.multiple`. */
+  readonly allowMultipleFaces?: boolean;
+  /**
+   * Which face to embed when there are several: the largest (default), or the one nearest the image centre — the
+   * right rule for crops made around a subject, such as LFW's.
+   */
+  readonly primaryFace?: 'largest' | 'central';
+  /** Run the single-image presentation-attack model on the chosen face (default true). */
+  readonly liveness?: boolean;
+}
+
+export interface DetectedFace {
+  readonly box: Box;
+  readonly score: number;
+  readonly landmarks: FivePoints;
+}
+
+export interface FaceAnalysis {
+  readonly image: { readonly width: number; readonly height: number; readonly format: string };
+  readonly faces: DetectedFace[];
+  /** Index into `faces` of the face that was embedded (see `AnalyzeOptions.primaryFace`). */
+  readonly chosen: number;
+  readonly template: FaceTemplate;
+  readonly quality: FaceQuality;
+  readonly liveness?: { readonly score: number; readonly threshold: number; readonly live: boolean };
+  readonly timings_ms: Record<'decode' | 'detect' | 'landmarks' | 'embed' | 'liveness' | 'total', number>;
+}
+
+export interface AnalyzerConfig {
+  readonly modelDir: string;
+  readonly intraOpThreads?: number;
+  readonly imageLimits?: ImageLimits;
+  readonly detector?: DetectorOptions;
+  readonly livenessThreshold?: number;
+}
+
+/** One thread's worth of the face pipeline: owns one session per model. Create once, reuse for every image. */
+export interface FaceAnalyzer {
+  analyze(bytes: Uint8Array, options?: AnalyzeOptions): Promise<FaceAnalysis>;
+  release(): Promise<void>;
+}
+
+export async function createFaceAnalyzer(config: AnalyzerConfig): Promise<FaceAnalyzer> {
+  const sessionOptions = { intraOpThreads: config.intraOpThreads ?? 1 };
+  const sessions: ort.InferenceSession[] = await Promise.all([
+    openVerifiedSession(config.modelDir, 'fr_detect.onnx', sessionOptions),
+    openVerifiedSession(config.modelDir, 'fr_landmark.onnx', sessionOptions),
+    openVerifiedSession(config.modelDir, 'fr_feature.onnx', sessionOptions),
+    openVerifiedSession(config.modelDir, 'fr_liveness.onnx', sessionOptions),
+  ]);
+  const [detector, landmarker, embedder, antiSpoof] = sessions as [
+    ort.InferenceSession,
+    ort.InferenceSession,
+    ort.InferenceSession,
+    ort.InferenceSession,
+  ];
+  const imageLimits = config.imageLimits ?? defaultImageLimits;
+  const detectorOptions = config.detector ?? defaultDetectorOptions;
+  const livenessThreshold = config.livenessThreshold ?? defaultLivenessThreshold;
+
+  return {
+    async analyze(bytes, options = {}) {
+      const t0 = performance.now();
+      const img = await decodeImage(bytes, imageLimits);
+      const t1 = performance.now();
+      const detections = await detectFaces(detector, img, detectorOptions);
+      const t2 = performance.now();
+      if (detections.length === 0) throw new EngineError('face.none');
+      if (detections.length > 1 && !options.allowMultipleFaces) {
+        throw new EngineError('face.multiple', { count: detections.length });
+      }
+      const faces: DetectedFace[] = [];
+      for (const d of detections) {
+        faces.push({ ...d, landmarks: fivePointsFrom68(await detectLandmarks68(landmarker, img, d.box)) });
+      }
+      const chosen = choosePrimaryFace(faces, img, options.primaryFace ?? 'largest');
+      const face = faces[chosen]!;
+      const t3 = performance.now();
+      const vector = await embedAligned(embedder, alignFace(img, face.landmarks));
+      const t4 = performance.now();
+      const liveness =
+        options.liveness === false
+          ? undefined
+          : await livenessScore(antiSpoof, img, face.box).then((score) => ({
+              score,
+              threshold: livenessThreshold,
+              live: score >= livenessThreshold,
+            }));
+      const t5 = performance.now();
+      const quality = assessQuality(img, face.box, face.landmarks, defaultQualityThresholds);
+      const t6 = performance.now();
+      return {
+        image: { width: img.width, height: img.height, format: img.format },
+        faces,
+        chosen,
+        template: { model: embedderModelId, vector },
+        quality,
+        ...(liveness ? { liveness } : {}),
+        timings_ms: {
+          decode: round(t1 - t0),
+          detect: round(t2 - t1),
+          landmarks: round(t3 - t2),
+          embed: round(t4 - t3),
+          liveness: round(t5 - t4),
+          total: round(t6 - t0),
+        },
+      };
+    },
+    async release() {
+      await Promise.all(sessions.map((s) => s.release()));
+    },
+  };
+}
+
+const round = (ms: number): number => Math.round(ms * 100) / 100;
+
+export function choosePrimaryFace(
+  faces: readonly { box: Box }[],
+  img: { width: number; height: number },
+  rule: 'largest' | 'central',
+): number {
+  const cost =
+    rule === 'largest'
+      ? (b: Box) => -area(b)
+      : (b: Box) => Math.hypot((b.x1 + b.x2 - img.width) / 2, (b.y1 + b.y2 - img.height) / 2);
+  let chosen = 0;
+  faces.forEach((f, i) => {
+    if (cost(f.box) < cost(faces[chosen]!.box)) chosen = i;
+  });
+  return chosen;
+}

@@ -1,0 +1,33 @@
+import { performance } from 'node:perf_hooks';
+import { threadId, workerData } from 'node:worker_threads';
+import { EngineError } from '../errors.js';
+import {
+  createFaceAnalyzer,
+  type AnalyzerConfig,
+  type AnalyzeOptions,
+  type FaceAnalyzer,
+} from '../pipeline/face-analyzer.js';
+import type { WorkerReply } from './worker-protocol.js';
+
+// One analyzer per worker thread, created on the first job so that an idle pool costs no model memory.
+let analyzer: Promise<FaceAnalyzer> | undefined;
+
+export default async function analyzeInWorker(task: {
+  bytes: Uint8Array;
+  options: AnalyzeOptions;
+}): Promise<WorkerReply> {
+  const startedAt = performance.timeOrigin + performance.now();
+  const worker = () => ({ threadId, startedAt, finishedAt: performance.timeOrigin + performance.now() });
+  try {
+    analyzer ??= createFaceAnalyzer(workerData as AnalyzerConfig);
+    const result = await (await analyzer).analyze(task.bytes, task.options);
+    return { ok: true, result, worker: worker() };
+  } catch (error) {
+    if (error instanceof EngineError) {
+      // A failed model load must not be cached as the analyzer for every later job of this worker.
+      if (error.code.startsWith('model.')) analyzer = undefined;
+      return { ok: false, code: error.code, details: error.details, worker: worker() };
+    }
+    throw error;
+  }
+}
