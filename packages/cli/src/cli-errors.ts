@@ -19,7 +19,8 @@ export function errorBody(error: unknown): ErrorBody {
     return { error: { code: error.code, message: error.message, ...(details ? { details } : {}) } };
   }
   if (error instanceof InputFileError) {
-    return { error: { code: 'cli.file_unreadable', message: error.message, details: { file: error.file } } };
+    const code = 'cli.file_unreadable';
+    return { error: { code, message: cliErrorMessages[code], details: { file: error.file, reason: error.reason } } };
   }
   return { error: { code: 'cli.internal', message: error instanceof Error ? error.message : String(error) } };
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { errorBody } from './cli-errors.js';
+import { errorBody, type ErrorBody } from './cli-errors.js';
 import { benchFaces } from './commands/bench-faces.command.js';
 import { benchPad } from './commands/bench-pad.command.js';
 import { calibrate } from './commands/calibrate.command.js';
@@ -22,12 +22,19 @@ function run<T>(json: boolean, body: () => Promise<T>, format: (result: T) => st
     (error: unknown) => {
       const body = errorBody(error);
       if (json) process.stdout.write(`${JSON.stringify(body)}\n`);
-      else process.stderr.write(`visage: ${body.error.code}: ${body.error.message}\n`);
+      else process.stderr.write(`visage: ${body.error.code}: ${body.error.message}${detailsSuffix(body)}\n`);
       if (body.error.code === 'cli.internal' && process.env['VISAGE_DEBUG']) console.error(error);
       process.exitCode = body.error.code === 'cli.internal' ? 70 : 1;
     },
   );
 }
+
+const detailsSuffix = ({ error }: ErrorBody): string =>
+  error.details
+    ? ` (${Object.entries(error.details)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join(', ')})`
+    : '';
 
 program
   .command('compare')

@@ -44,11 +44,13 @@ async function readInput(file: string): Promise<Uint8Array> {
 }
 
 export class InputFileError extends Error {
+  readonly reason: string;
   constructor(
     readonly file: string,
     cause: unknown,
   ) {
-    super(`cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
+    super(`cannot read ${file}`);
+    this.reason = (cause as NodeJS.ErrnoException).code ?? String(cause);
   }
 }
 

@@ -3,23 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { EngineError } from '../errors.js';
 import { nextUp } from '../evaluation/verification-metrics.js';
 import { buildCalibration, confidenceOf, farLevels, parseCalibration, type Calibration } from './calibration.js';
+import { mulberry32 } from '../testing/seeded-random.js';
 
 const createdAt = '2025-01-01T00:00:00.000Z';
 const grid = (n: number): number[] => Array.from({ length: n }, (_, i) => i / n);
 
 const build = (impostor: number[], genuine: number[] = [0.9]): Calibration =>
   buildCalibration({ modelId: 'arcface-r100', dataset: 'lfw', genuine, impostor, createdAt });
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Cosine-like impostor scores: Gaussian bulk (Box-Muller) clipped to [-1, 1]. */
 function gaussianScores(seed: number, n: number, mean: number, sd: number): number[] {

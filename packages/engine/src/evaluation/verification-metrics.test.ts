@@ -10,20 +10,9 @@ import {
   thresholdAtFar,
   type ScoredPair,
 } from './verification-metrics.js';
+import { mulberry32 } from '../testing/seeded-random.js';
 
 const nextDown = (x: number): number => -nextUp(-x);
-
-/** Deterministic generator for large inputs (the lint rule bans Math.random). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const score = fc.oneof(
   { weight: 10, arbitrary: fc.double({ min: -1, max: 1, noNaN: true }) },

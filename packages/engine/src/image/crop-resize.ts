@@ -18,18 +18,24 @@ export function cropResize(img: RgbImage, rect: CropRect, outWidth: number, outH
   const { width, height, data } = img;
   for (let oy = 0; oy < outHeight; oy++) {
     const fy = rect.y + (oy + 0.5) * sy - 0.5;
+    if (fy < -0.5 || fy > height - 0.5) continue; // outside the image: stays black
     const y0 = Math.floor(fy);
     const wy = fy - y0;
+    const r0 = clamp(y0, height) * width;
+    const r1 = clamp(y0 + 1, height) * width;
     for (let ox = 0; ox < outWidth; ox++) {
       const fx = rect.x + (ox + 0.5) * sx - 0.5;
+      if (fx < -0.5 || fx > width - 0.5) continue;
       const x0 = Math.floor(fx);
       const wx = fx - x0;
+      const c0 = clamp(x0, width);
+      const c1 = clamp(x0 + 1, width);
       const o = (oy * outWidth + ox) * 3;
       for (let c = 0; c < 3; c++) {
-        const p00 = sample(data, width, height, x0, y0, c);
-        const p10 = sample(data, width, height, x0 + 1, y0, c);
-        const p01 = sample(data, width, height, x0, y0 + 1, c);
-        const p11 = sample(data, width, height, x0 + 1, y0 + 1, c);
+        const p00 = data[(r0 + c0) * 3 + c] ?? 0;
+        const p10 = data[(r0 + c1) * 3 + c] ?? 0;
+        const p01 = data[(r1 + c0) * 3 + c] ?? 0;
+        const p11 = data[(r1 + c1) * 3 + c] ?? 0;
         const top = p00 + (p10 - p00) * wx;
         const bottom = p01 + (p11 - p01) * wx;
         out[o + c] = Math.round(top + (bottom - top) * wy);
@@ -39,11 +45,6 @@ export function cropResize(img: RgbImage, rect: CropRect, outWidth: number, outH
   return { width: outWidth, height: outHeight, data: out };
 }
 
-// Edge pixels are replicated inside the image's half-pixel border so that a crop that touches the edge
-// is not darkened; only coordinates truly outside the image read as black.
-function sample(data: Uint8Array, width: number, height: number, x: number, y: number, c: number): number {
-  if (x < -1 || y < -1 || x > width || y > height) return 0;
-  const cx = x < 0 ? 0 : x >= width ? width - 1 : x;
-  const cy = y < 0 ? 0 : y >= height ? height - 1 : y;
-  return data[(cy * width + cx) * 3 + c] ?? 0;
-}
+// Within the image's half-pixel border the edge pixel is replicated, so a crop that touches the edge is not
+// darkened; a sample centred outside that border is black.
+const clamp = (i: number, size: number): number => (i < 0 ? 0 : i >= size ? size - 1 : i);

@@ -1,5 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+// sharp's native module must be loaded by the main thread before any worker thread loads it, or a worker's exit
+// can unload libvips under the others.
+import 'sharp';
 import { EngineError } from '../errors.js';
 import { defaultImageLimits, type ImageLimits } from '../image/decode-image.js';
 import { modelFileNames, readVerifiedModel } from '../models/model-files.js';
