@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseCalibration, type Calibration } from './calibration/calibration.js';
-import { embedderModelId } from './embed/mobilefacenet-embedder.js';
+import { templateModelId } from './embed/fused-template.js';
 import { EngineError } from './errors.js';
 
 /** Where `npm install` unpacks the verified model files: `<repo>/models`. */
@@ -9,7 +9,7 @@ export const defaultModelDir = (): string => fileURLToPath(new URL('../../../mod
 
 /** The calibration shipped with this engine version (see docs/benchmarks.md for how it was made). */
 export const defaultCalibrationPath = (): string =>
-  fileURLToPath(new URL(`../calibration/${embedderModelId}.json`, import.meta.url));
+  fileURLToPath(new URL(`../calibration/${templateModelId}.json`, import.meta.url));
 
 export async function loadCalibration(path: string = defaultCalibrationPath()): Promise<Calibration> {
   let json: unknown;
@@ -18,5 +18,5 @@ export async function loadCalibration(path: string = defaultCalibrationPath()): 
   } catch (cause) {
     throw new EngineError('calibration.invalid', { path, cause: String(cause) });
   }
-  return parseCalibration(json, embedderModelId);
+  return parseCalibration(json, templateModelId);
 }

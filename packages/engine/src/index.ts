@@ -12,7 +12,7 @@ export {
 } from './pipeline/face-analyzer.js';
 export { createFaceEngine, type FaceEngine, type FaceEngineOptions } from './pool/face-engine.js';
 export type { WorkerSpan } from './pool/worker-protocol.js';
-export { embedderModelId } from './embed/mobilefacenet-embedder.js';
+export { templateModelId, fusionWeights } from './embed/fused-template.js';
 export { defaultLivenessThreshold } from './liveness/minifasnet-liveness.js';
 export { modelFileNames, modelSha256 } from './models/model-files.js';
 export type { FaceQuality } from './quality/face-quality.js';

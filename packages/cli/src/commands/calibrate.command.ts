@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { buildCalibration, embedderModelId } from '@visage/engine';
+import { buildCalibration, templateModelId } from '@visage/engine';
 import { analyzeAll, readPairs } from '../datasets.js';
 import { scoreAllPairs } from '../scoring.js';
 import type { EngineSettings } from '../settings.js';
@@ -28,7 +28,7 @@ export async function calibrate(settings: EngineSettings, options: CalibrateOpti
   );
   const { genuine, impostor } = scoreAllPairs(files, run.outcomes);
   const calibration = buildCalibration({
-    modelId: embedderModelId,
+    modelId: templateModelId,
     dataset: options.dataset,
     // Pairs without a face say nothing about the score distribution.
     genuine: genuine.filter(Number.isFinite),

@@ -1,10 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type ort from 'onnxruntime-node';
 import { defaultDetectorOptions, detectFaces, area, type DetectorOptions } from '../detect/ultraface-detector.js';
-import { alignFace, embedAligned, embedderModelId } from '../embed/mobilefacenet-embedder.js';
+import { dlibChip, embedDlibChip } from '../embed/dlib-resnet-embedder.js';
+import { fuseEmbeddings, templateModelId } from '../embed/fused-template.js';
+import { alignFace, embedAligned } from '../embed/mobilefacenet-embedder.js';
 import { EngineError } from '../errors.js';
 import { decodeImage, defaultImageLimits, type ImageLimits } from '../image/decode-image.js';
-import type { Box, FivePoints } from '../image/rgb-image.js';
+import type { Box, FivePoints, Point } from '../image/rgb-image.js';
 import { detectLandmarks68, fivePointsFrom68 } from '../landmarks/landmark68.js';
 import { defaultLivenessThreshold, livenessScore } from '../liveness/minifasnet-liveness.js';
 import { openVerifiedSession } from '../models/model-files.js';
@@ -60,9 +62,11 @@ export async function createFaceAnalyzer(config: AnalyzerConfig): Promise<FaceAn
     openVerifiedSession(config.modelDir, 'fr_detect.onnx', sessionOptions),
     openVerifiedSession(config.modelDir, 'fr_landmark.onnx', sessionOptions),
     openVerifiedSession(config.modelDir, 'fr_feature.onnx', sessionOptions),
+    openVerifiedSession(config.modelDir, 'dlib_resnet.onnx', sessionOptions),
     openVerifiedSession(config.modelDir, 'fr_liveness.onnx', sessionOptions),
   ]);
-  const [detector, landmarker, embedder, antiSpoof] = sessions as [
+  const [detector, landmarker, embedder, dlibEmbedder, antiSpoof] = sessions as [
+    ort.InferenceSession,
     ort.InferenceSession,
     ort.InferenceSession,
     ort.InferenceSession,
@@ -83,14 +87,16 @@ export async function createFaceAnalyzer(config: AnalyzerConfig): Promise<FaceAn
       if (detections.length > 1 && !options.allowMultipleFaces) {
         throw new EngineError('face.multiple', { count: detections.length });
       }
-      const faces: DetectedFace[] = [];
-      for (const d of detections) {
-        faces.push({ ...d, landmarks: fivePointsFrom68(await detectLandmarks68(landmarker, img, d.box)) });
-      }
+      const landmarks68: Point[][] = [];
+      for (const d of detections) landmarks68.push(await detectLandmarks68(landmarker, img, d.box));
+      const faces: DetectedFace[] = detections.map((d, i) => ({ ...d, landmarks: fivePointsFrom68(landmarks68[i]!) }));
       const chosen = choosePrimaryFace(faces, img, options.primaryFace ?? 'largest');
       const face = faces[chosen]!;
       const t3 = performance.now();
-      const vector = await embedAligned(embedder, alignFace(img, face.landmarks));
+      const vector = fuseEmbeddings(
+        await embedAligned(embedder, alignFace(img, face.landmarks)),
+        await embedDlibChip(dlibEmbedder, dlibChip(img, landmarks68[chosen]!)),
+      );
       const t4 = performance.now();
       const liveness =
         options.liveness === false
@@ -107,7 +113,7 @@ export async function createFaceAnalyzer(config: AnalyzerConfig): Promise<FaceAn
         image: { width: img.width, height: img.height, format: img.format },
         faces,
         chosen,
-        template: { model: embedderModelId, vector },
+        template: { model: templateModelId, vector },
         quality,
         ...(liveness ? { liveness } : {}),
         timings_ms: {

@@ -64,7 +64,7 @@ describe('face engine: verification on real photos', () => {
     expect(leftEye!.x).toBeLessThan(rightEye!.x);
     expect(nose!.y).toBeGreaterThan(leftEye!.y);
     expect(leftMouth!.y).toBeGreaterThan(nose!.y);
-    expect(r.template.vector).toHaveLength(512);
+    expect(r.template.vector).toHaveLength(512 + 128);
     expect(Math.hypot(...r.template.vector)).toBeCloseTo(1, 5);
     expect(r.quality.face_size.value).toBeGreaterThan(64);
     expect(r.quality.pose.pass).toBe(true);
