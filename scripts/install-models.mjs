@@ -18,7 +18,6 @@ const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 const sri = (bytes) => `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
 
 function tarball(source) {
-  mkdirSync(cacheDir, { recursive: true });
   const tgz = join(cacheDir, `${source.package.replace(/^@/, '').replace('/', '-')}-${source.version}.tgz`);
   if (!existsSync(tgz) || sri(readFileSync(tgz)) !== source.integrity) {
     const out = execFileSync(
@@ -64,6 +63,7 @@ async function build(name, file) {
   return convertDlibResnet(JSON.parse(inputs.manifest.toString('utf8')), inputs.weights);
 }
 
+mkdirSync(cacheDir, { recursive: true });
 let installed = 0;
 for (const [name, file] of Object.entries(catalog.files)) {
   const target = join(modelDir, name);
