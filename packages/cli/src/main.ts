@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
-import { errorBody, type ErrorBody } from './cli-errors.js';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { CliError, errorBody, type ErrorBody } from './cli-errors.js';
 import { benchFaces } from './commands/bench-faces.command.js';
 import { benchPad } from './commands/bench-pad.command.js';
 import { calibrate } from './commands/calibrate.command.js';
@@ -12,21 +12,34 @@ const program = new Command('visage')
   .description('Visage: self-hosted face verification. Compare photos, measure accuracy and speed on real data.')
   .showHelpAfterError();
 
-const workersOption = new Option('--workers <n>', 'worker threads (default: the number of cores)');
+const workersOption = new Option('--workers <n>', 'worker threads (default: the number of cores)').argParser(
+  (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('a whole number from 1 to 256');
+    return String(n);
+  },
+);
 
 function run<T>(json: boolean, body: () => Promise<T>, format: (result: T) => string): Promise<void> {
-  return body().then(
-    (result) => {
-      process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${format(result)}\n`);
-    },
-    (error: unknown) => {
-      const body = errorBody(error);
-      if (json) process.stdout.write(`${JSON.stringify(body)}\n`);
-      else process.stderr.write(`visage: ${body.error.code}: ${body.error.message}${detailsSuffix(body)}\n`);
-      if (body.error.code === 'cli.internal' && process.env['VISAGE_DEBUG']) console.error(error);
-      process.exitCode = body.error.code === 'cli.internal' ? 70 : 1;
-    },
-  );
+  return Promise.resolve()
+    .then(body)
+    .catch((error: unknown) => {
+      // The metrics refuse data they cannot measure (too few pairs, one class missing) with a RangeError.
+      throw error instanceof RangeError ? new CliError('cli.bad_input', { reason: error.message }) : error;
+    })
+    .then(
+      (result) => {
+        process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${format(result)}\n`);
+      },
+      (error: unknown) => {
+        const body = errorBody(error);
+        if (json) process.stdout.write(`${JSON.stringify(body)}\n`);
+        else process.stderr.write(`visage: ${body.error.code}: ${body.error.message}${detailsSuffix(body)}\n`);
+        if (body.error.code === 'cli.internal' && process.env['VISAGE_DEBUG']) console.error(error);
+        else if (body.error.code === 'cli.internal') process.stderr.write('visage: set VISAGE_DEBUG=1 for details\n');
+        process.exitCode = body.error.code === 'cli.internal' ? 70 : 1;
+      },
+    );
 }
 
 const detailsSuffix = ({ error }: ErrorBody): string =>

@@ -2,7 +2,7 @@
  * Every failure the engine reports carries one of these codes. The platform's error registry
  * (HTTP status, billing) builds on the same strings; docs/errors.md documents each one.
  */
-export const engineErrorMessages = {
+export const engineErrorMessages = Object.freeze({
   'image.unsupported_format': 'The file is not a JPEG, PNG or WebP image.',
   'image.corrupt': 'The image could not be decoded; it is truncated or damaged.',
   'image.too_large': 'The image exceeds the byte or pixel limit.',
@@ -17,7 +17,7 @@ export const engineErrorMessages = {
   'engine.overloaded': 'The engine queue is full; retry later.',
   'engine.timeout': 'The engine did not finish the job within its time limit.',
   'engine.closed': 'The engine has been shut down.',
-} as const;
+} as const);
 
 export type EngineErrorCode = keyof typeof engineErrorMessages;
 
@@ -31,6 +31,3 @@ export class EngineError extends Error {
     super(message);
   }
 }
-
-export const isEngineErrorCode = (code: unknown): code is EngineErrorCode =>
-  typeof code === 'string' && Object.hasOwn(engineErrorMessages, code);

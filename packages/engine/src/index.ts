@@ -1,4 +1,4 @@
-export { EngineError, engineErrorMessages, isEngineErrorCode, type EngineErrorCode } from './errors.js';
+export { EngineError, engineErrorMessages, type EngineErrorCode } from './errors.js';
 export type { RgbImage, Point, Box, FivePoints } from './image/rgb-image.js';
 export { decodeImage, sniffImageFormat, defaultImageLimits, type ImageLimits } from './image/decode-image.js';
 export { estimateSimilarity, arcface112Template, type Affine } from './align/similarity-transform.js';
@@ -14,7 +14,7 @@ export { createFaceEngine, type FaceEngine, type FaceEngineOptions } from './poo
 export type { WorkerSpan } from './pool/worker-protocol.js';
 export { templateModelId, fusionWeights } from './embed/fused-template.js';
 export { defaultLivenessThreshold } from './liveness/minifasnet-liveness.js';
-export { modelFileNames, modelSha256 } from './models/model-files.js';
+export { modelFileNames } from './models/model-files.js';
 export type { FaceQuality } from './quality/face-quality.js';
 export * from './calibration/calibration.js';
 export * from './evaluation/verification-metrics.js';

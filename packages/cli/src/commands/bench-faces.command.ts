@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resourceUsage } from 'node:process';
 import {
   createFaceEngine,
+  defaultImageLimits,
   equalErrorRate,
   lfwTenFold,
   percentile,
@@ -12,6 +12,7 @@ import {
 } from '@visage/engine';
 import { analyzeAll, readPairs } from '../datasets.js';
 import { scoreAllPairs, scoreListedPairs } from '../scoring.js';
+import { readInputFile, round } from '../input-files.js';
 import type { EngineSettings } from '../settings.js';
 
 export interface BenchFacesOptions {
@@ -34,7 +35,7 @@ export interface BenchFacesReport {
   readonly peak_rss_mb: number;
 }
 
-const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
+const round4 = (x: number): number => round(x, 4);
 
 /**
  * LFW protocol on a pair list, plus all-vs-all TAR at low FAR. The images are analysed twice: once on one worker
@@ -73,14 +74,14 @@ export async function benchFaces(settings: EngineSettings, options: BenchFacesOp
       genuine_all: all.genuine.length,
       impostor_all: all.impostor.length,
     },
-    accuracy: round(tenFold.accuracy),
-    accuracy_std: round(tenFold.std),
-    auc: round(rocAuc(genuine, impostor)),
-    eer: round(equalErrorRate(genuine, impostor).eer),
+    accuracy: round4(tenFold.accuracy),
+    accuracy_std: round4(tenFold.std),
+    auc: round4(rocAuc(genuine, impostor)),
+    eer: round4(equalErrorRate(genuine, impostor).eer),
     tar_at_far: {
-      '1e-2': round(tarAtFar(all.genuine, all.impostor, 1e-2)),
-      '1e-3': round(tarAtFar(all.genuine, all.impostor, 1e-3)),
-      '1e-4': round(tarAtFar(all.genuine, all.impostor, 1e-4)),
+      '1e-2': round4(tarAtFar(all.genuine, all.impostor, 1e-2)),
+      '1e-3': round4(tarAtFar(all.genuine, all.impostor, 1e-3)),
+      '1e-4': round4(tarAtFar(all.genuine, all.impostor, 1e-4)),
     },
     no_face: noFace,
     no_face_pairs: listed.filter((p) => p.score === Number.NEGATIVE_INFINITY).length,
@@ -109,6 +110,6 @@ export async function withEngine<T>(
 
 // Loads the models in every worker and lets the JIT settle, so that the timed pass measures steady state.
 async function warmUp(engine: FaceEngine, imageDir: string, files: readonly string[], options: object) {
-  const sample = await readFile(join(imageDir, files[0]!));
+  const sample = await readInputFile(join(imageDir, files[0]!), defaultImageLimits.maxBytes);
   await Promise.all(Array.from({ length: engine.workers * 3 }, () => engine.analyze(sample, options).catch(() => {})));
 }

@@ -1,5 +1,6 @@
 import { defaultLivenessThreshold, padMetrics } from '@visage/engine';
 import { analyzeAll, readPadLabels } from '../datasets.js';
+import { round } from '../input-files.js';
 import type { EngineSettings } from '../settings.js';
 import { withEngine } from './bench-faces.command.js';
 
@@ -9,7 +10,7 @@ export interface BenchPadOptions {
   readonly workers?: number;
 }
 
-const round = (x: number): number => Number(x.toFixed(4));
+const round4 = (x: number): number => round(x, 4);
 
 /** Single-frame presentation-attack detection at the shipped threshold. A frame with no face counts as rejected. */
 export async function benchPad(settings: EngineSettings, options: BenchPadOptions) {
@@ -33,11 +34,11 @@ export async function benchPad(settings: EngineSettings, options: BenchPadOption
   return {
     dataset: { live: scored.filter((s) => s.live).length, spoof: scored.filter((s) => !s.live).length },
     threshold: defaultLivenessThreshold,
-    apcer: round(m.apcer),
-    bpcer: round(m.bpcer),
-    bpcer20: round(m.bpcer20),
-    auc: round(m.auc),
-    apcer_by_attack: Object.fromEntries(Object.entries(m.apcerByAttack).map(([k, v]) => [k, round(v)])),
+    apcer: round4(m.apcer),
+    bpcer: round4(m.bpcer),
+    bpcer20: round4(m.bpcer20),
+    auc: round4(m.auc),
+    apcer_by_attack: Object.fromEntries(Object.entries(m.apcerByAttack).map(([k, v]) => [k, round4(v)])),
     no_face: [...run.outcomes.values()].filter((o) => 'error' in o).length,
   };
 }

@@ -1,6 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { createFaceEngine, EngineError, loadCalibration, verifyTemplates, type FaceAnalysis } from '@visage/engine';
+import {
+  createFaceEngine,
+  defaultImageLimits,
+  EngineError,
+  loadCalibration,
+  verifyTemplates,
+  type FaceAnalysis,
+} from '@visage/engine';
+import { readInputFile, round } from '../input-files.js';
 import type { EngineSettings } from '../settings.js';
 
 export interface CompareOptions {
@@ -11,7 +18,8 @@ export interface CompareOptions {
 export async function compareFiles(settings: EngineSettings, fileA: string, fileB: string, options: CompareOptions) {
   const start = performance.now();
   const calibration = await loadCalibration(settings.calibrationPath);
-  const [bytesA, bytesB] = await Promise.all([readInput(fileA), readInput(fileB)]);
+  const { maxBytes } = defaultImageLimits;
+  const [bytesA, bytesB] = await Promise.all([readInputFile(fileA, maxBytes), readInputFile(fileB, maxBytes)]);
   const engine = await createFaceEngine({ modelDir: settings.modelDir, workers: Math.min(2, settings.workers) });
   try {
     const analyzeOptions = { allowMultipleFaces: options.allowMultipleFaces ?? false };
@@ -32,25 +40,6 @@ export async function compareFiles(settings: EngineSettings, fileA: string, file
     };
   } finally {
     await engine.dispose();
-  }
-}
-
-async function readInput(file: string): Promise<Uint8Array> {
-  try {
-    return await readFile(file);
-  } catch (cause) {
-    throw new InputFileError(file, cause);
-  }
-}
-
-export class InputFileError extends Error {
-  readonly reason: string;
-  constructor(
-    readonly file: string,
-    cause: unknown,
-  ) {
-    super(`cannot read ${file}`);
-    this.reason = (cause as NodeJS.ErrnoException).code ?? String(cause);
   }
 }
 
@@ -79,6 +68,5 @@ function describe(file: string, analysis: FaceAnalysis) {
   };
 }
 
-const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 const mapValues = <K extends string, V, W>(o: Record<K, V>, f: (v: V) => W): Record<K, W> =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v as V)])) as Record<K, W>;

@@ -23,7 +23,7 @@ export interface DetectorOptions {
   readonly nmsIou: number;
 }
 
-export const defaultDetectorOptions: DetectorOptions = { minScore: 0.65, nmsIou: 0.4 };
+export const defaultDetectorOptions: DetectorOptions = Object.freeze({ minScore: 0.65, nmsIou: 0.4 });
 
 export async function detectFaces(
   session: ort.InferenceSession,

@@ -8,14 +8,14 @@
  * (0.0971 and 0.0349; grayscale LFW-a gave 0.0985 and 0.0346). Only the impostor spread is used, not the pairs'
  * labels, so nothing here is tuned to the dev pairs' accuracy.
  */
-export const fusionImpostorSpread = { mobilefacenet: 0.0971, dlib: 0.0349 } as const;
+export const fusionImpostorSpread = Object.freeze({ mobilefacenet: 0.0971, dlib: 0.0349 } as const);
 
 const inverseA = 1 / fusionImpostorSpread.mobilefacenet;
 const inverseB = 1 / fusionImpostorSpread.dlib;
-export const fusionWeights = {
+export const fusionWeights = Object.freeze({
   mobilefacenet: inverseA / (inverseA + inverseB),
   dlib: inverseB / (inverseA + inverseB),
-};
+});
 
 /**
  * The id every template carries. The whole recipe (models, landmarks, alignment, channel order, fusion weights)

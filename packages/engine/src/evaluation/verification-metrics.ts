@@ -5,12 +5,11 @@
  * All rates are fractions in [0, 1].
  */
 
-const scratch = new DataView(new ArrayBuffer(8));
-
 /** The smallest double greater than `x` (Java's Math.nextUp). `nextUp(-Infinity)` is `-Number.MAX_VALUE`. */
 export function nextUp(x: number): number {
   if (Number.isNaN(x) || x === Infinity) return x;
   if (x === 0) return Number.MIN_VALUE;
+  const scratch = new DataView(new ArrayBuffer(8));
   scratch.setFloat64(0, x);
   const bits = scratch.getBigUint64(0);
   // IEEE 754 doubles are sign-magnitude, so moving up means a larger magnitude when positive, smaller when negative.

@@ -37,7 +37,8 @@ export async function detectLandmarks68(session: ort.InferenceSession, img: RgbI
     minY = Math.min(minY, p.y);
     maxY = Math.max(maxY, p.y);
   }
-  const side = first.width;
+  // The true square (not the first crop, which is clamped at the image edges); cropResize pads outside with black.
+  const side = box.y2 - box.y1;
   const refined = { x: (minX + maxX - side) / 2, y: (minY + maxY - side) / 2, width: side, height: side };
   return mirrorAveraged(session, img, refined);
 }

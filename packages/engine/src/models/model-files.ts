@@ -42,4 +42,3 @@ export async function openVerifiedSession(
 }
 
 export const modelFileNames = Object.keys(catalog.files) as ModelFileName[];
-export const modelSha256 = (file: ModelFileName): string => catalog.files[file].sha256;

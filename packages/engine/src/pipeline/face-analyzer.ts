@@ -1,14 +1,21 @@
 import { performance } from 'node:perf_hooks';
 import type ort from 'onnxruntime-node';
-import { defaultDetectorOptions, detectFaces, area, type DetectorOptions } from '../detect/ultraface-detector.js';
-import { dlibChip, embedDlibChip } from '../embed/dlib-resnet-embedder.js';
+import {
+  area,
+  defaultDetectorOptions,
+  detectFaces,
+  ultrafaceSpec,
+  type DetectorOptions,
+} from '../detect/ultraface-detector.js';
+import sharp from 'sharp';
+import { dlibChip, dlibResnetSpec, embedDlibChip } from '../embed/dlib-resnet-embedder.js';
 import { fuseEmbeddings, templateModelId } from '../embed/fused-template.js';
-import { alignFace, embedAligned } from '../embed/mobilefacenet-embedder.js';
+import { alignFace, embedAligned, embedderSpec } from '../embed/mobilefacenet-embedder.js';
 import { EngineError } from '../errors.js';
 import { decodeImage, defaultImageLimits, type ImageLimits } from '../image/decode-image.js';
 import type { Box, FivePoints, Point } from '../image/rgb-image.js';
-import { detectLandmarks68, fivePointsFrom68 } from '../landmarks/landmark68.js';
-import { defaultLivenessThreshold, livenessScore } from '../liveness/minifasnet-liveness.js';
+import { detectLandmarks68, fivePointsFrom68, landmark68Spec } from '../landmarks/landmark68.js';
+import { defaultLivenessThreshold, livenessScore, livenessSpec } from '../liveness/minifasnet-liveness.js';
 import { openVerifiedSession } from '../models/model-files.js';
 import { assessQuality, defaultQualityThresholds, type FaceQuality } from '../quality/face-quality.js';
 import type { FaceTemplate } from './face-template.js';
@@ -58,13 +65,18 @@ export interface FaceAnalyzer {
 
 export async function createFaceAnalyzer(config: AnalyzerConfig): Promise<FaceAnalyzer> {
   const sessionOptions = { intraOpThreads: config.intraOpThreads ?? 1 };
-  const sessions: ort.InferenceSession[] = await Promise.all([
-    openVerifiedSession(config.modelDir, 'fr_detect.onnx', sessionOptions),
-    openVerifiedSession(config.modelDir, 'fr_landmark.onnx', sessionOptions),
-    openVerifiedSession(config.modelDir, 'fr_feature.onnx', sessionOptions),
-    openVerifiedSession(config.modelDir, 'dlib_resnet.onnx', sessionOptions),
-    openVerifiedSession(config.modelDir, 'fr_liveness.onnx', sessionOptions),
-  ]);
+  // Face pixels must not outlive the request in libvips's operation cache (process-wide setting, idempotent).
+  sharp.cache(false);
+  const files = [ultrafaceSpec, landmark68Spec, embedderSpec, dlibResnetSpec, livenessSpec].map((spec) => spec.file);
+  const opened = await Promise.allSettled(
+    files.map((file) => openVerifiedSession(config.modelDir, file, sessionOptions)),
+  );
+  const sessions = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const failure = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) {
+    await Promise.all(sessions.map((s) => s.release()));
+    throw failure.reason;
+  }
   const [detector, landmarker, embedder, dlibEmbedder, antiSpoof] = sessions as [
     ort.InferenceSession,
     ort.InferenceSession,

@@ -23,9 +23,11 @@ export default async function analyzeInWorker(task: {
     const result = await (await analyzer).analyze(task.bytes, task.options);
     return { ok: true, result, worker: worker() };
   } catch (error) {
+    // A failed model load must not stay cached as the analyzer for every later job of this worker.
+    await analyzer?.catch(() => {
+      analyzer = undefined;
+    });
     if (error instanceof EngineError) {
-      // A failed model load must not be cached as the analyzer for every later job of this worker.
-      if (error.code.startsWith('model.')) analyzer = undefined;
       return { ok: false, code: error.code, details: error.details, worker: worker() };
     }
     throw error;

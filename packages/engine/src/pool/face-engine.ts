@@ -26,8 +26,6 @@ export interface FaceEngineOptions {
 export interface FaceEngine {
   readonly workers: number;
   analyze(bytes: Uint8Array, options?: AnalyzeOptions): Promise<FaceAnalysis & { readonly worker: WorkerSpan }>;
-  /** Jobs submitted and not yet answered (running or waiting for a worker). */
-  inFlight(): number;
   dispose(): Promise<void>;
 }
 
@@ -37,7 +35,12 @@ export interface FaceEngine {
  */
 export async function createFaceEngine(options: FaceEngineOptions): Promise<FaceEngine> {
   await Promise.all(modelFileNames.map((file) => readVerifiedModel(options.modelDir, file)));
-  const workers = Math.max(1, options.workers ?? availableParallelism());
+  const workers = options.workers ?? availableParallelism();
+  const jobTimeoutMs = options.jobTimeoutMs ?? 30_000;
+  const maxQueue = options.maxQueue ?? workers * 64;
+  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer: ${workers}`);
+  if (!Number.isInteger(maxQueue) || maxQueue < 0) throw new RangeError(`maxQueue must be >= 0: ${maxQueue}`);
+  if (!(jobTimeoutMs > 0)) throw new RangeError(`jobTimeoutMs must be positive: ${jobTimeoutMs}`);
   const config: AnalyzerConfig = {
     modelDir: options.modelDir,
     // Measured on 2 cores: a single analyzer with 2 intra-op threads per session took 179 ms per face against
@@ -53,16 +56,15 @@ export async function createFaceEngine(options: FaceEngineOptions): Promise<Face
     idleTimeout: Number.POSITIVE_INFINITY,
     workerData: config,
   });
-  const jobTimeoutMs = options.jobTimeoutMs ?? 30_000;
   // Counted here rather than by piscina's maxQueue, which lets tasks through while workers are still starting.
-  const maxInFlight = workers + (options.maxQueue ?? workers * 64);
+  const maxInFlight = workers + maxQueue;
   let inFlight = 0;
-  let closed = false;
+  let closing: Promise<void> | undefined;
 
   return {
     workers,
     async analyze(bytes, analyzeOptions = {}) {
-      if (closed) throw new EngineError('engine.closed');
+      if (closing) throw new EngineError('engine.closed');
       if (inFlight >= maxInFlight) throw new EngineError('engine.overloaded', { in_flight: inFlight });
       inFlight++;
       let reply: WorkerReply;
@@ -76,12 +78,9 @@ export async function createFaceEngine(options: FaceEngineOptions): Promise<Face
       if (!reply.ok) throw new EngineError(reply.code, reply.details);
       return { ...reply.result, worker: reply.worker };
     },
-    inFlight: () => inFlight,
-    async dispose() {
-      if (closed) return;
-      closed = true;
-      await pool.close({ force: false });
-      await pool.destroy();
+    dispose() {
+      closing ??= pool.close({ force: false }).then(() => pool.destroy());
+      return closing;
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Box, FivePoints, RgbImage } from '../image/rgb-image.js';
+import { arcface112Template } from '../align/similarity-transform.js';
 
 /**
  * Capture-quality checks for one detected face. Everything here is a cheap heuristic meant to
@@ -211,14 +212,8 @@ function axisTaps(start: number, end: number, size: number, limit: number): Axis
   return { n, i0, i1, frac, lo, hi };
 }
 
-/** ArcFace 112x112 alignment template, in FivePoints order; used as the frontal reference. */
-const ARCFACE_TEMPLATE: FivePoints = [
-  { x: 38.2946, y: 51.6963 },
-  { x: 73.5318, y: 51.5014 },
-  { x: 56.0252, y: 71.7366 },
-  { x: 41.5493, y: 92.3655 },
-  { x: 70.7299, y: 92.2041 },
-];
+/** The ArcFace alignment template is a frontal face: the reference for pose. */
+const ARCFACE_TEMPLATE = arcface112Template as FivePoints;
 
 /**
  * Assumed depth of the nose tip in front of the plane of the eyes and mouth corners, as a fraction
