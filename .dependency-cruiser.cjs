@@ -9,6 +9,13 @@ module.exports = {
       to: { path: '^packages/(?!engine/)|node_modules/@visage/(?!engine)' },
     },
     {
+      name: 'core-has-no-infrastructure',
+      comment: 'Domain services see only their ports: no SQL, HTTP, ONNX, file system, environment or other packages.',
+      severity: 'error',
+      from: { path: '^packages/core/src/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^packages/(?!core/)|node_modules|^(node:)?(fs|path|crypto|child_process|os|worker_threads)$' },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       from: {},

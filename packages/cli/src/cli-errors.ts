@@ -3,7 +3,7 @@ import { EngineError, engineErrorMessages } from '@visage/engine';
 /** Codes the CLI itself reports, besides the engine's. Documented in docs/errors.md with the rest. */
 export const cliErrorMessages = Object.freeze({
   'cli.file_unreadable': 'An input file could not be read.',
-  'cli.bad_input': 'An input list or option is malformed or too small for the measurement.',
+  'cli.bad_input': 'An input list, option or setting is malformed, or too small for the measurement.',
   'cli.internal': 'An unexpected error occurred.',
 } as const);
 

@@ -446,3 +446,33 @@ describe.concurrent('visage bench: inputs it refuses', () => {
     expectJsonError(await visage(['compare', '/dev/zero', fauci1, '--json']), 'cli.file_unreadable');
   });
 });
+
+describe('visage audit verify', () => {
+  it('reports an intact chain, then names the entry that was altered and exits 2', async () => {
+    const { createAuditLog } = await import('@visage/core');
+    const { createAuditLogRepository, migrateToLatest, openDatabase } = await import('@visage/storage');
+    const { nodeCrypto, systemClock } = await import('./system-ports.js');
+    const { sql } = await import('kysely');
+    const dataDir = inTmp('audit-data');
+    const database = openDatabase({ kind: 'sqlite', file: join(dataDir, 'visage.sqlite') });
+    try {
+      await migrateToLatest(database.db);
+      const audit = createAuditLog({
+        repository: createAuditLogRepository(database),
+        clock: systemClock,
+        crypto: nodeCrypto,
+      });
+      for (const action of ['org.create', 'org.certify', 'wallet.topup'])
+        await audit.record({ actor: 'operator:test', action });
+      const intact = await visage(['audit', 'verify', '--data', dataDir, '--json'], { DATABASE_URL: '' });
+      expect(intact.code, intact.stderr).toBe(0);
+      expect(parseObject(intact.stdout)).toEqual({ ok: true, entries: 3 });
+      await sql`update audit_log set action = 'org.reject' where seq = 2`.execute(database.db);
+    } finally {
+      await database.destroy();
+    }
+    const broken = await visage(['audit', 'verify', '--data', dataDir, '--json'], { DATABASE_URL: '' });
+    expect(broken.code).toBe(2);
+    expect(parseObject(broken.stdout)).toMatchObject({ ok: false, brokenSeq: 2 });
+  });
+});

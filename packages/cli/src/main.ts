@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, errorBody, type ErrorBody } from './cli-errors.js';
 import { benchFaces } from './commands/bench-faces.command.js';
 import { benchPad } from './commands/bench-pad.command.js';
+import { verifyAuditLog } from './commands/audit-verify.command.js';
 import { calibrate } from './commands/calibrate.command.js';
 import { compareFiles } from './commands/compare.command.js';
 import { formatBenchFaces, formatBenchPad, formatCalibration, formatCompare } from './format.js';
@@ -123,5 +124,32 @@ bench
       formatBenchPad,
     ),
   );
+
+program
+  .command('audit')
+  .description('the audit log')
+  .command('verify')
+  .description('walk the hash chain and name the first entry that was altered, removed or reordered')
+  .option('--data <dir>', 'data directory of the embedded SQLite database (ignored when DATABASE_URL is set)', 'data')
+  .option('--json', 'print one JSON object')
+  .action((flags: { data: string; json?: boolean }) => {
+    let broken = false;
+    return run(
+      flags.json ?? false,
+      async () => {
+        const result = await verifyAuditLog({
+          databaseUrl: process.env['DATABASE_URL'] || undefined,
+          dataDir: process.env['VISAGE_DATA_DIR'] || flags.data,
+        });
+        broken = !result.ok;
+        return result;
+      },
+      (r) =>
+        r.ok ? `audit log intact: ${r.entries} entries` : `audit log BROKEN at entry ${r.brokenSeq}: ${r.reason}`,
+    ).then(() => {
+      // A broken chain is a finding, not a failure to run: exit 2 so scripts can tell them apart.
+      if (broken) process.exitCode = 2;
+    });
+  });
 
 await program.parseAsync(process.argv);
