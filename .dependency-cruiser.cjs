@@ -10,10 +10,13 @@ module.exports = {
     },
     {
       name: 'core-has-no-infrastructure',
-      comment: 'Domain services see only their ports: no SQL, HTTP, ONNX, file system, environment or other packages.',
+      comment:
+        'Domain services see only their ports: no SQL, HTTP, ONNX, file system, environment or other packages (their tests and test support may use node:crypto).',
       severity: 'error',
-      from: { path: '^packages/core/src/', pathNot: '\\.test\\.ts$' },
-      to: { path: '^packages/(?!core/)|node_modules|^(node:)?(fs|path|crypto|child_process|os|worker_threads)$' },
+      from: { path: '^packages/core/src/', pathNot: '(\\.test\\.ts|/testing/.*)$' },
+      to: {
+        path: '^packages/(?!(core|contracts)/)|node_modules/(?!@visage/contracts)|^(node:)?(fs|path|crypto|child_process|os|worker_threads)$',
+      },
     },
     {
       name: 'not-to-unresolvable',
@@ -37,7 +40,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)dist/' },
+    exclude: { path: '^packages/[^/]+/dist/' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },

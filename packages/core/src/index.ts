@@ -13,3 +13,10 @@ export {
   type AuditLogRepository,
   type AuditVerification,
 } from './audit/audit-log.service.js';
+export { DomainError } from './domain-error.js';
+export {
+  createSignatureVerifier,
+  type NonceStore,
+  type SignedRequest,
+  type SigningSecrets,
+} from './signing/signature-verifier.js';

@@ -4,7 +4,10 @@ export interface Clock {
 }
 
 export interface Crypto {
-  sha256Hex(text: string): string;
+  sha256Hex(data: string | Uint8Array): string;
+  hmacSha256Hex(secret: string, text: string): string;
+  /** Constant-time equality of two hex strings (false when their lengths differ). */
+  equalHex(a: string, b: string): boolean;
   /** A prefixed, unguessable id such as `aud_…`. */
   randomId(prefix: string): string;
 }

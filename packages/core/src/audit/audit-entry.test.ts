@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
+import { testCrypto as crypto } from '../testing/node-ports.js';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, genesisHash, hashAuditEntry } from './audit-entry.js';
 
-const crypto = { sha256Hex: (text: string) => createHash('sha256').update(text).digest('hex') };
 const entry = {
   seq: 1,
   id: 'aud_1',

@@ -17,7 +17,11 @@ export type AuditVerification =
   | { readonly ok: true; readonly entries: number }
   | { readonly ok: false; readonly entries: number; readonly brokenSeq: number; readonly reason: string };
 
-export function createAuditLog(ports: { repository: AuditLogRepository; clock: Clock; crypto: Crypto }) {
+export function createAuditLog(ports: {
+  repository: AuditLogRepository;
+  clock: Clock;
+  crypto: Pick<Crypto, 'sha256Hex' | 'randomId'>;
+}) {
   const { repository, clock, crypto } = ports;
   return {
     record(input: AuditEntryInput): Promise<AuditEntry> {
