@@ -7,3 +7,4 @@ export {
 } from './database.js';
 export { migrateToLatest } from './migrations/index.js';
 export { createAuditLogRepository } from './audit-log.repository.js';
+export { createNonceStore } from './nonce.repository.js';
