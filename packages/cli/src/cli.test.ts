@@ -449,19 +449,11 @@ describe.concurrent('visage bench: inputs it refuses', () => {
 
 describe('visage audit verify', () => {
   it('reports an intact chain, then names the entry that was altered and exits 2', async () => {
-    const { createAuditLog } = await import('@visage/core');
-    const { createAuditLogRepository, migrateToLatest, openDatabase } = await import('@visage/storage');
-    const { nodeCrypto, systemClock } = await import('./system-ports.js');
+    const { openAuditLog } = await import('./commands/audit-verify.command.js');
     const { sql } = await import('kysely');
     const dataDir = inTmp('audit-data');
-    const database = openDatabase({ kind: 'sqlite', file: join(dataDir, 'visage.sqlite') });
+    const { audit, database } = await openAuditLog({ kind: 'sqlite', file: join(dataDir, 'visage.sqlite') });
     try {
-      await migrateToLatest(database.db);
-      const audit = createAuditLog({
-        repository: createAuditLogRepository(database),
-        clock: systemClock,
-        crypto: nodeCrypto,
-      });
       for (const action of ['org.create', 'org.certify', 'wallet.topup'])
         await audit.record({ actor: 'operator:test', action });
       const intact = await visage(['audit', 'verify', '--data', dataDir, '--json'], { DATABASE_URL: '' });
