@@ -1,22 +1,380 @@
 /**
- * The error registry: every code the platform answers with, its message, HTTP status and whether the call is
- * billed. Core throws codes from here; only the server maps them to HTTP. Codes join as their features land
- * (the engine's and the CLI's are documented in docs/errors.md and join when the server maps them).
+ * The code registry: every code the platform answers with, its message, HTTP status, whether the call is billed,
+ * and what the caller can do. Core throws error codes from here; only the server maps them to HTTP.
+ * docs/errors.md is generated from this file (`npm run docs`), and a test fails when it drifts.
  */
+interface CodeEntry {
+  readonly message: string;
+  readonly status: number;
+  readonly billed: boolean;
+  /** What the caller (or, for 5xx, the operator) can do about it. */
+  readonly hint: string;
+  /** The docs/errors.md section this code is listed under. */
+  readonly group: CodeGroup;
+  /** More on when it happens and what `details` carries, for docs/errors.md (the message stays short). */
+  readonly details?: string;
+}
+
+export const codeGroups = Object.freeze({
+  result: 'Results of a completed call (billed)',
+  request: 'Requests',
+  signature: 'Request signing and keys',
+  account: 'Organisations, accounts and the agreement',
+  consent: 'Consent',
+  billing: 'Billing and idempotency',
+  limits: 'Limits',
+  image: 'Images and faces',
+  verification: 'Stored verifications',
+  service: 'Service and engine',
+} as const);
+export type CodeGroup = keyof typeof codeGroups;
+
+const unbilled = (
+  group: CodeGroup,
+  status: number,
+  message: string,
+  hint: string,
+  details?: string,
+): CodeEntry & { readonly billed: false } => ({
+  group,
+  status,
+  billed: false,
+  message,
+  hint,
+  ...(details ? { details } : {}),
+});
+
+/** Outcomes of a call that ran: the answer was computed, so it is billed (live keys only; sandbox is free). */
+export const resultRegistry = Object.freeze({
+  'result.match': {
+    group: 'result',
+    status: 200,
+    billed: true,
+    message: 'The two faces belong to the same person at the app’s decision threshold.',
+    hint: 'Accept the comparison.',
+  },
+  'result.no_match': {
+    group: 'result',
+    status: 200,
+    billed: true,
+    message: 'The two faces do not match at the app’s decision threshold.',
+    hint: 'Treat as a different person, or ask for a better photo and try again.',
+  },
+  'result.live': {
+    group: 'result',
+    status: 200,
+    billed: true,
+    message: 'The face passed the passive liveness check.',
+    hint: 'Accept the capture.',
+  },
+  'result.spoof': {
+    group: 'result',
+    status: 200,
+    billed: true,
+    message: 'The face failed the liveness check: it looks like a photo or a screen.',
+    hint: 'Ask the person to take a live selfie; do not accept the capture.',
+  },
+  'result.pass': {
+    group: 'result',
+    status: 200,
+    billed: true,
+    message: 'The selfie is live and matches the reference.',
+    hint: 'Accept the verification.',
+  },
+} as const satisfies Record<string, CodeEntry>);
+
 export const errorRegistry = Object.freeze({
-  'signature.missing': {
-    message:
-      'The request is not signed: X-Visage-Key, X-Visage-Timestamp, X-Visage-Nonce and X-Visage-Signature are required.',
-    status: 401,
-    billed: false,
-  },
-  'signature.invalid': { message: 'The request signature does not match.', status: 401, billed: false },
-  'signature.expired': {
-    message: 'The request timestamp is more than 300 seconds from the server clock.',
-    status: 401,
-    billed: false,
-  },
-  'signature.replayed': { message: 'This nonce was already used with this key.', status: 401, billed: false },
-} as const satisfies Record<string, { message: string; status: number; billed: boolean }>);
+  'request.invalid': unbilled(
+    'request',
+    400,
+    'The request body, query or parameters do not match the schema.',
+    '`details.issues` lists each field and what is wrong with it.',
+  ),
+  'request.body_too_large': unbilled(
+    'request',
+    413,
+    'The request body exceeds the size limit.',
+    'Send smaller images (the limit is in `details.limit_bytes`).',
+  ),
+  'request.unsupported_media_type': unbilled(
+    'request',
+    415,
+    'The content type is not accepted here.',
+    'Send `application/json` (base64 images) or `multipart/form-data`.',
+  ),
+  'request.not_found': unbilled('request', 404, 'There is no such route.', 'Check the method and path.'),
+
+  'signature.missing': unbilled(
+    'signature',
+    401,
+    'The request is not signed: X-Visage-Key, X-Visage-Timestamp, X-Visage-Nonce and X-Visage-Signature are required.',
+    'Sign the request as docs/api/signing.md describes.',
+  ),
+  'signature.invalid': unbilled(
+    'signature',
+    401,
+    'The request signature does not match.',
+    'Check the key id and secret, and that the exact body bytes and path were signed. An unknown key, a malformed timestamp or nonce is not told apart.',
+  ),
+  'signature.expired': unbilled(
+    'signature',
+    401,
+    'The request timestamp is more than 300 seconds from the server clock.',
+    'Sync the client clock (NTP) and sign each request just before sending it.',
+  ),
+  'signature.replayed': unbilled(
+    'signature',
+    401,
+    'This nonce was already used with this key.',
+    'Use a fresh random nonce for every request, retries included.',
+    'A nonce is remembered for twice the timestamp window (10 minutes), so it cannot come back while its timestamp could still be accepted.',
+  ),
+  'key.revoked': unbilled(
+    'signature',
+    401,
+    'The API key was revoked or its rotation grace period has ended.',
+    'Use the key that replaced it, or create a new one in the console.',
+  ),
+  'key.ip_not_allowed': unbilled(
+    'signature',
+    403,
+    'The request comes from an address outside the key’s IP allowlist.',
+    'Call from an allowed address or extend the key’s allowlist.',
+  ),
+
+  'auth.required': unbilled(
+    'account',
+    401,
+    'Sign in first: the session is missing or has expired.',
+    'Log in again through the console.',
+  ),
+  'auth.invalid_credentials': unbilled(
+    'account',
+    401,
+    'The username or password is wrong.',
+    'Check both; the message does not say which was wrong.',
+  ),
+  'auth.csrf': unbilled(
+    'account',
+    403,
+    'The CSRF token is missing or does not match the session.',
+    'Send the session’s token in the X-CSRF-Token header.',
+  ),
+  'auth.forbidden': unbilled('account', 403, 'This account may not do that.', 'Ask an owner or the operator.'),
+  'account.username_taken': unbilled(
+    'account',
+    409,
+    'That username is already registered.',
+    'Choose another username; usernames cannot be changed later.',
+  ),
+  'account.weak_password': unbilled(
+    'account',
+    400,
+    'The password is too weak.',
+    'Use at least 10 characters that are not a common password or the username.',
+  ),
+  'org.not_found': unbilled('account', 404, 'No such organisation.', 'Check the organisation id.'),
+  'org.invalid_transition': unbilled(
+    'account',
+    409,
+    'The organisation cannot move to that state from its current one.',
+    '`details` has the current state and the requested one.',
+  ),
+  'org.not_certified': unbilled(
+    'account',
+    403,
+    'Live keys work only for certified organisations.',
+    'Complete enterprise certification, or use a sandbox key meanwhile.',
+  ),
+  'org.suspended': unbilled('account', 403, 'The organisation is suspended or terminated.', 'Contact the operator.'),
+  'agreement.not_accepted': unbilled(
+    'account',
+    403,
+    'The organisation has not accepted the current service agreement.',
+    'Accept the current agreement version in the console; sandbox keys keep working.',
+  ),
+  'agreement.none_published': unbilled(
+    'account',
+    409,
+    'No agreement has been published yet.',
+    'The operator publishes one with `visage admin agreement publish`.',
+  ),
+  'agreement.version_mismatch': unbilled(
+    'account',
+    409,
+    'The agreement version accepted is not the current one.',
+    'Reload the agreement and accept the version shown.',
+  ),
+  'app.not_found': unbilled('account', 404, 'No such app in this organisation.', 'Check the app id.'),
+  'key.not_found': unbilled('account', 404, 'No such API key in this organisation.', 'Check the key id.'),
+  'key.not_active': unbilled(
+    'account',
+    409,
+    'The API key is revoked, past its rotation grace period, or already rotated.',
+    'Only an active key can be rotated or given an IP allowlist; create a new key instead.',
+  ),
+
+  'consent.required': unbilled(
+    'consent',
+    400,
+    'The call carries no valid consent evidence.',
+    'Send `consent` (subject_ref, text_version, obtained_at, method) or a `consent_id` from POST /v1/consents.',
+  ),
+  'consent.not_found': unbilled(
+    'consent',
+    404,
+    'No consent record with that id belongs to this organisation.',
+    'Create one with POST /v1/consents, or send the consent evidence inline.',
+  ),
+
+  'billing.insufficient_balance': unbilled(
+    'billing',
+    402,
+    'The balance does not cover the price of this call.',
+    'Top up the wallet; nothing was processed or charged.',
+  ),
+  'billing.price_not_set': unbilled(
+    'billing',
+    503,
+    'The operator has not set a price for this product.',
+    'Operator: `visage admin price set --product … --amount FEN`.',
+  ),
+  'billing.invalid_amount': unbilled(
+    'billing',
+    400,
+    'Amounts are positive whole numbers of fen.',
+    'Send an integer number of fen greater than zero.',
+  ),
+  'billing.duplicate_reference': unbilled(
+    'billing',
+    409,
+    'A top-up with this reference was already recorded.',
+    'Each bank-transfer reference is credited once; check the statement.',
+  ),
+  'idempotency.mismatch': unbilled(
+    'billing',
+    422,
+    'This Idempotency-Key was used with a different request.',
+    'Use a new key for a different request.',
+  ),
+  'idempotency.in_progress': unbilled(
+    'billing',
+    409,
+    'A request with this Idempotency-Key is still being processed.',
+    'Retry after `Retry-After` seconds to get its response.',
+  ),
+  'idempotency.invalid_key': unbilled(
+    'billing',
+    400,
+    'The Idempotency-Key header must be 1-255 printable ASCII characters.',
+    'Use a UUID or another unique string.',
+  ),
+
+  'key.rate_limited': unbilled(
+    'limits',
+    429,
+    'Too many requests per second for this key.',
+    'Slow down and retry after `Retry-After` seconds.',
+  ),
+  'key.concurrency_limited': unbilled(
+    'limits',
+    429,
+    'Too many requests in flight for this key.',
+    'Wait for earlier requests to finish; retry after `Retry-After` seconds.',
+  ),
+  'subject.rate_limited': unbilled(
+    'limits',
+    429,
+    'Too many verifications for this subject in the last minute or day.',
+    'Retry after `Retry-After` seconds; repeated attempts on one person look like an attack.',
+  ),
+
+  'image.unsupported_format': unbilled(
+    'image',
+    422,
+    'The file is not a JPEG, PNG or WebP image.',
+    'Send a JPEG, PNG or WebP photo.',
+    'Judged by the magic bytes, not by the file name or content type; an empty file is reported this way too.',
+  ),
+  'image.corrupt': unbilled(
+    'image',
+    422,
+    'The image could not be decoded; it is truncated or damaged.',
+    'Re-capture or re-upload the photo.',
+    'Also a file whose header disagrees with its magic bytes.',
+  ),
+  'image.too_large': unbilled(
+    'image',
+    422,
+    'The image exceeds the byte or pixel limit.',
+    'Downscale the photo (`details` has the limit that was exceeded).',
+    'More than the byte cap (default 10 MiB; `details`: bytes and maxBytes) or, read from the header before decoding, more than the pixel cap (default 40 MP; `details`: width, height and maxPixels).',
+  ),
+  'image.too_small': unbilled(
+    'image',
+    422,
+    'A side of the image is shorter than 32 px.',
+    'Send a larger photo.',
+    '`details`: width, height and minSide.',
+  ),
+  'face.none': unbilled(
+    'image',
+    422,
+    'No face was found in the image.',
+    'Ask the person to face the camera, closer and in better light.',
+    'Also reported when the only face’s landmarks are degenerate.',
+  ),
+  'face.multiple': unbilled(
+    'image',
+    422,
+    'More than one face was found and the app allows only one.',
+    'Crop to one person, or allow several faces in the app’s settings (the largest is used).',
+    '`details.count` says how many faces were found.',
+  ),
+
+  'verification.not_found': unbilled(
+    'verification',
+    404,
+    'No such verification in this organisation.',
+    'Check the id; verifications of other organisations are never shown.',
+  ),
+  'result.expired': unbilled(
+    'verification',
+    410,
+    'The result is past the app’s result-retention window, was read 3 times already, or was deleted.',
+    'Store the result on your side when you first read it.',
+  ),
+
+  'service.overloaded': unbilled(
+    'service',
+    503,
+    'The service is busy.',
+    'Retry after `Retry-After` seconds; the operator can add workers or machines.',
+  ),
+  'service.timeout': unbilled(
+    'service',
+    503,
+    'The face engine did not finish in time.',
+    'Retry; report it if it repeats. Nothing was charged.',
+  ),
+  'service.unavailable': unbilled(
+    'service',
+    503,
+    'The service is shutting down or not ready.',
+    'Retry on another instance or after `Retry-After` seconds.',
+  ),
+  'internal.error': unbilled(
+    'service',
+    500,
+    'An unexpected error occurred.',
+    'Retry; if it repeats, report the request_id to the operator. Nothing was charged.',
+  ),
+} as const satisfies Record<string, CodeEntry>);
 
 export type ErrorCode = keyof typeof errorRegistry;
+export type ResultCode = keyof typeof resultRegistry;
+export type Code = ErrorCode | ResultCode;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(errorRegistry, code);
+}

@@ -6,4 +6,15 @@ export {
   sortedQueryString,
   type SignedParts,
 } from './signing.js';
-export { errorRegistry, type ErrorCode } from './errors.js';
+export {
+  codeGroups,
+  errorRegistry,
+  isErrorCode,
+  resultRegistry,
+  type Code,
+  type CodeGroup,
+  type ErrorCode,
+  type ResultCode,
+} from './errors.js';
+export * from './api/verification.schema.js';
+export * from './api/console.schema.js';
