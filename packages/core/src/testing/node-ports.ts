@@ -7,4 +7,5 @@ export const testCrypto: Crypto = {
   hmacSha256Hex: (secret, text) => createHmac('sha256', secret).update(text).digest('hex'),
   equalHex: (a, b) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b)),
   randomId: (prefix) => `${prefix}_${randomBytes(12).toString('base64url')}`,
+  randomToken: (bytes) => randomBytes(bytes).toString('base64url'),
 };

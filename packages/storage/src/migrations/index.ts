@@ -1,16 +1,46 @@
-import { Migrator, type Kysely, type Migration, type MigrationResult } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationResult } from 'kysely';
 import type { Database } from '../schema.js';
 import * as createAuditLog from './202611290900-create-audit-log.js';
 import * as createNonces from './202611290930-create-nonces.js';
+import * as createOrganizationsAndUsers from './202611291000-create-organizations-and-users.js';
+import * as createUserSessions from './202611291010-create-user-sessions.js';
+import * as createAgreements from './202611291020-create-agreements.js';
+import * as createAppsAndKeys from './202611291030-create-apps-and-keys.js';
+import * as createPrices from './202611291100-create-prices.js';
+import * as createLedger from './202611291110-create-ledger.js';
+import * as createIdempotencyRecords from './202611291120-create-idempotency-records.js';
+import * as createConsents from './202611291200-create-consents.js';
+import * as createVerifications from './202611291210-create-verifications.js';
+import * as createDeletionReceipts from './202611291220-create-deletion-receipts.js';
 
 /** Every migration, bundled in code (no folder scan), in the order their timestamped names sort. */
 const migrations: Record<string, Migration> = {
   '202611290900-create-audit-log': createAuditLog,
   '202611290930-create-nonces': createNonces,
+  '202611291000-create-organizations-and-users': createOrganizationsAndUsers,
+  '202611291010-create-user-sessions': createUserSessions,
+  '202611291020-create-agreements': createAgreements,
+  '202611291030-create-apps-and-keys': createAppsAndKeys,
+  '202611291100-create-prices': createPrices,
+  '202611291110-create-ledger': createLedger,
+  '202611291120-create-idempotency-records': createIdempotencyRecords,
+  '202611291200-create-consents': createConsents,
+  '202611291210-create-verifications': createVerifications,
+  '202611291220-create-deletion-receipts': createDeletionReceipts,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResult[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Kysely looks for its own tables in every schema unless given one: on PostgreSQL, name the connection's schema
+  // (search_path), or a database that holds several schemas (tests, staging) finds another schema's tables.
+  const migrationTableSchema =
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows[0]?.name
+      : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return results ?? [];

@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { createTestSchema, testPostgresUrl } from './postgres-schema.js';
 import { openDatabase, type VisageDatabase } from '../database.js';
 import { migrateToLatest } from '../migrations/index.js';
 
-/** PostgreSQL for storage tests: this machine's server (CI starts it); override with VISAGE_TEST_POSTGRES_URL. */
-export const testPostgresUrl = process.env['VISAGE_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+export { createTestSchema, testPostgresUrl, type TestSchema } from './postgres-schema.js';
 
 export const dialectNames = ['sqlite', 'postgres'] as const;
 
@@ -25,21 +23,19 @@ export async function freshDatabase(dialect: (typeof dialectNames)[number]): Pro
       },
     };
   }
-  const schema = `visage_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: testPostgresUrl });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const opened = openDatabase({ kind: 'postgres', url: testPostgresUrl, schema });
-  await migrateToLatest(opened.db);
+  const created = await createTestSchema();
+  let opened: VisageDatabase;
+  try {
+    opened = openDatabase({ kind: 'postgres', url: testPostgresUrl, schema: created.schema });
+    await migrateToLatest(opened.db);
+  } finally {
+    await created.migrated();
+  }
   return {
     ...opened,
     destroy: async () => {
       await opened.destroy();
-      const cleanup = new pg.Client({ connectionString: testPostgresUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
-      await cleanup.end();
+      await created.drop();
     },
   };
 }

@@ -1,0 +1,422 @@
+import { errorRegistry, isErrorCode } from '@visage/contracts';
+import { DomainError } from '../domain-error.js';
+import type { Clock, Crypto, SecretBox } from '../ports.js';
+import type {
+  AnalyzedFace,
+  ConsentEvidence,
+  ConsentRecord,
+  ConsentRepository,
+  DeletionReceipt,
+  DeletionReceiptRepository,
+  FaceComparison,
+  FaceEnginePort,
+  FarLevel,
+  Product,
+  StoredBlob,
+  VerificationRecord,
+  VerificationRepository,
+} from './verification.ports.js';
+
+/** Who is calling, as the key check established it, and the app's policy. */
+export interface Caller {
+  readonly orgId: string;
+  readonly appId: string;
+  readonly keyId: string;
+  readonly sandbox: boolean;
+  readonly decisionFar: FarLevel;
+  readonly allowMultipleFaces: boolean;
+  readonly imageRetentionSeconds: number;
+  readonly resultRetentionSeconds: number;
+}
+
+/** The billing context behind a port: price, then reserve before work, post or void after. */
+export interface Charging {
+  currentPrice(product: Product): Promise<number | undefined>;
+  reserve(input: { orgId: string; amountFen: number; reference: string }): Promise<{ id: string }>;
+  post(reservationId: string): Promise<void>;
+  void(reservationId: string): Promise<void>;
+}
+
+export interface AuditRecorder {
+  record(input: {
+    actor: string;
+    action: string;
+    subject?: string;
+    reason?: string;
+    data?: Record<string, unknown>;
+  }): Promise<unknown>;
+}
+
+export interface SubjectLimits {
+  readonly perMinute: number;
+  readonly perDay: number;
+}
+
+export type ConsentInput = { readonly evidence?: ConsentEvidence; readonly consentId?: string };
+
+interface CallInput {
+  readonly caller: Caller;
+  readonly requestId: string;
+  readonly consent: ConsentInput;
+  readonly bizNo?: string | undefined;
+}
+
+export const maxResultReads = 3;
+
+interface EngineOutcome {
+  readonly resultCode: string;
+  /** The product-specific part of the response body. */
+  readonly response: Record<string, unknown>;
+  /** Faces whose templates are kept when the app keeps images. */
+  readonly templates: Readonly<Record<string, AnalyzedFace>>;
+}
+
+export interface CallResult {
+  readonly id: string;
+  readonly resultCode: string;
+  readonly billed: boolean;
+  /** The response body, as stored for later reads. */
+  readonly body: Record<string, unknown>;
+}
+
+export function createVerificationService(ports: {
+  engine: FaceEnginePort;
+  consents: ConsentRepository;
+  verifications: VerificationRepository;
+  receipts: DeletionReceiptRepository;
+  charging: Charging;
+  audit: AuditRecorder;
+  secretBox: SecretBox;
+  clock: Clock;
+  crypto: Pick<Crypto, 'randomId' | 'sha256Hex'>;
+  subjectLimits: SubjectLimits;
+}) {
+  const { engine, consents, verifications, receipts, charging, audit, secretBox, clock, crypto } = ports;
+
+  /** The consent a call rests on; inline evidence becomes a new record, which the caller stores (`isNew`). */
+  async function resolveConsent(
+    caller: Caller,
+    input: ConsentInput,
+  ): Promise<{ record: ConsentRecord; isNew: boolean }> {
+    if (input.consentId !== undefined) {
+      const found = await consents.find(caller.orgId, input.consentId);
+      if (!found) throw new DomainError('consent.not_found');
+      return { record: found, isNew: false };
+    }
+    if (!input.evidence) throw new DomainError('consent.required');
+    const record: ConsentRecord = {
+      ...input.evidence,
+      id: crypto.randomId('cns'),
+      orgId: caller.orgId,
+      appId: caller.appId,
+      createdAt: clock.now().toISOString(),
+    };
+    return { record, isNew: true };
+  }
+
+  async function enforceSubjectLimits(caller: Caller, subjectRef: string): Promise<void> {
+    const now = clock.now().getTime();
+    const windows = [
+      { seconds: 60, limit: ports.subjectLimits.perMinute },
+      { seconds: 86_400, limit: ports.subjectLimits.perDay },
+    ];
+    for (const { seconds, limit } of windows) {
+      const since = new Date(now - seconds * 1000).toISOString();
+      if ((await verifications.countForSubject(caller.orgId, subjectRef, since)) >= limit) {
+        throw new DomainError('subject.rate_limited', { limit, window_seconds: seconds, retry_after_seconds: seconds });
+      }
+    }
+  }
+
+  /**
+   * The frame every billable call runs in: consent, then price and reservation, then the engine, then one stored
+   * record; the reservation is posted only after the record is stored and voided on any failure, so an error or a
+   * crash never charges. Bad input is recorded in the call log with its code, unbilled.
+   */
+  async function billableCall(
+    product: Product,
+    input: CallInput,
+    images: Readonly<Record<string, Uint8Array>>,
+    run: () => Promise<EngineOutcome>,
+    options: { keepResult?: boolean } = {},
+  ): Promise<CallResult> {
+    const { caller, requestId } = input;
+    const startedAt = clock.now();
+    const { record: consent, isNew: newConsent } = await resolveConsent(caller, input.consent);
+    if (product === 'verification') await enforceSubjectLimits(caller, consent.subjectRef);
+
+    let reservation: { id: string } | undefined;
+    let amountFen = 0;
+    if (!caller.sandbox) {
+      const price = await charging.currentPrice(product);
+      if (price === undefined) throw new DomainError('billing.price_not_set', { product });
+      amountFen = price;
+      reservation = await charging.reserve({ orgId: caller.orgId, amountFen, reference: requestId });
+    }
+
+    const id = crypto.randomId(product === 'verification' ? 'ver' : 'call');
+    const base = {
+      id,
+      orgId: caller.orgId,
+      appId: caller.appId,
+      keyId: caller.keyId,
+      product,
+      sandbox: caller.sandbox,
+      subjectRef: consent.subjectRef,
+      consentId: consent.id,
+      bizNo: input.bizNo ?? null,
+      requestId,
+    };
+    let outcome: EngineOutcome;
+    try {
+      // Stored only once the call may go ahead: a refused call (no balance, no price) leaves nothing behind.
+      if (newConsent) await consents.insert(consent);
+      outcome = await run();
+    } catch (error) {
+      if (reservation) await charging.void(reservation.id);
+      const code = clientErrorCode(error);
+      if (code) {
+        await verifications.insert(
+          {
+            ...base,
+            resultCode: code,
+            billed: false,
+            amountFen: 0,
+            createdAt: startedAt.toISOString(),
+            timeUsedMs: clock.now().getTime() - startedAt.getTime(),
+            resultSealed: null,
+            resultExpiresAt: null,
+          },
+          [],
+        );
+      }
+      throw error;
+    }
+
+    const createdAt = startedAt.toISOString();
+    const timeUsedMs = clock.now().getTime() - startedAt.getTime();
+    const billed = reservation !== undefined && amountFen > 0;
+    const keepResult = options.keepResult === true && caller.resultRetentionSeconds > 0;
+    const body: Record<string, unknown> = {
+      ...(product === 'verification' ? { id, created_at: createdAt } : {}),
+      request_id: requestId,
+      result_code: outcome.resultCode,
+      sandbox: caller.sandbox,
+      billed,
+      time_used_ms: timeUsedMs,
+      model_id: engine.modelId,
+      biz_no: input.bizNo ?? null,
+      ...outcome.response,
+    };
+    const record: VerificationRecord = {
+      ...base,
+      resultCode: outcome.resultCode,
+      billed,
+      amountFen: billed ? amountFen : 0,
+      createdAt,
+      timeUsedMs,
+      resultSealed: keepResult ? secretBox.seal(encodeJson(body), `verification:${id}`) : null,
+      resultExpiresAt: keepResult ? addSeconds(startedAt, caller.resultRetentionSeconds) : null,
+    };
+    try {
+      await verifications.insert(record, keptBlobs(caller, id, startedAt, images, outcome.templates));
+      await audit.record({
+        actor: `key:${caller.keyId}`,
+        action: `${product}.completed`,
+        subject: id,
+        data: {
+          org: caller.orgId,
+          app: caller.appId,
+          request_id: requestId,
+          model_id: engine.modelId,
+          result_code: outcome.resultCode,
+          decision_far: caller.decisionFar,
+          billed,
+          input_sha256: Object.fromEntries(Object.entries(images).map(([k, v]) => [k, crypto.sha256Hex(v)])),
+          consent_id: consent.id,
+          ...pickAuditFields(outcome.response),
+        },
+      });
+    } catch (error) {
+      if (reservation) await charging.void(reservation.id);
+      throw error;
+    }
+    if (reservation) await charging.post(reservation.id);
+    return { id, resultCode: outcome.resultCode, billed, body };
+  }
+
+  function keptBlobs(
+    caller: Caller,
+    id: string,
+    at: Date,
+    images: Readonly<Record<string, Uint8Array>>,
+    faces: Readonly<Record<string, AnalyzedFace>>,
+  ): StoredBlob[] {
+    if (caller.imageRetentionSeconds <= 0) return [];
+    const expiresAt = addSeconds(at, caller.imageRetentionSeconds);
+    const seal = (role: string, bytes: Uint8Array): StoredBlob => ({
+      verificationId: id,
+      role,
+      sealed: secretBox.seal(bytes, `blob:${id}:${role}`),
+      expiresAt,
+    });
+    return [
+      ...Object.entries(images).map(([role, bytes]) => seal(role, bytes)),
+      ...Object.entries(faces).map(([role, face]) => seal(`${role}:template`, encodeJson(face.template))),
+    ];
+  }
+
+  function faceView(face: AnalyzedFace) {
+    return { face_count: face.faceCount, box: face.box, quality: face.quality, liveness: face.liveness };
+  }
+
+  function comparisonView(caller: Caller, comparison: FaceComparison) {
+    return {
+      similarity: comparison.similarity,
+      confidence: comparison.confidence,
+      thresholds: comparison.thresholds,
+      decision_far: caller.decisionFar,
+      match: comparison.match[caller.decisionFar],
+    };
+  }
+
+  const analyze = (caller: Caller, image: Uint8Array) =>
+    engine.analyze(image, { allowMultipleFaces: caller.allowMultipleFaces });
+
+  return {
+    async compare(input: CallInput & { image1: Uint8Array; image2: Uint8Array }) {
+      return billableCall('compare', input, { image1: input.image1, image2: input.image2 }, async () => {
+        const [face1, face2] = await Promise.all([
+          analyze(input.caller, input.image1),
+          analyze(input.caller, input.image2),
+        ]);
+        const comparison = comparisonView(input.caller, engine.compare(face1.template, face2.template));
+        return {
+          resultCode: comparison.match ? 'result.match' : 'result.no_match',
+          response: { ...comparison, faces: [faceView(face1), faceView(face2)] },
+          templates: { image1: face1, image2: face2 },
+        };
+      });
+    },
+
+    async liveness(input: CallInput & { image: Uint8Array }) {
+      return billableCall('liveness', input, { image: input.image }, async () => {
+        const face = await analyze(input.caller, input.image);
+        return {
+          resultCode: face.liveness.live ? 'result.live' : 'result.spoof',
+          response: { face: faceView(face), liveness: face.liveness },
+          templates: { image: face },
+        };
+      });
+    },
+
+    async verify(input: CallInput & { selfie: Uint8Array; reference: Uint8Array }) {
+      return billableCall(
+        'verification',
+        input,
+        { selfie: input.selfie, reference: input.reference },
+        async () => {
+          const [selfie, reference] = await Promise.all([
+            analyze(input.caller, input.selfie),
+            analyze(input.caller, input.reference),
+          ]);
+          const comparison = comparisonView(input.caller, engine.compare(selfie.template, reference.template));
+          const resultCode = !selfie.liveness.live
+            ? 'result.spoof'
+            : comparison.match
+              ? 'result.pass'
+              : 'result.no_match';
+          return {
+            resultCode,
+            response: {
+              decision: resultCode === 'result.pass' ? 'pass' : 'fail',
+              ...comparison,
+              liveness: selfie.liveness,
+              faces: { selfie: faceView(selfie), reference: faceView(reference) },
+            },
+            templates: { selfie, reference },
+          };
+        },
+        { keepResult: true },
+      );
+    },
+
+    async createConsent(caller: Caller, evidence: ConsentEvidence): Promise<ConsentRecord> {
+      const { record } = await resolveConsent(caller, { evidence });
+      await consents.insert(record);
+      return record;
+    },
+
+    /** A stored verification's response, at most `maxResultReads` times and only within its retention window. */
+    async read(caller: Caller, id: string): Promise<Record<string, unknown>> {
+      const now = clock.now().toISOString();
+      const claimed = await verifications.claimRead(caller.orgId, id, now, maxResultReads);
+      if (!claimed) {
+        const existing = await verifications.find(caller.orgId, id);
+        if (!existing || existing.product !== 'verification') throw new DomainError('verification.not_found');
+        throw new DomainError('result.expired');
+      }
+      if (claimed.product !== 'verification' || !claimed.resultSealed) throw new DomainError('verification.not_found');
+      await audit.record({ actor: `key:${caller.keyId}`, action: 'verification.read', subject: id });
+      return decodeJson(secretBox.open(claimed.resultSealed, `verification:${id}`));
+    },
+
+    async erase(caller: Caller, id: string): Promise<DeletionReceipt> {
+      const erased = await verifications.erase(caller.orgId, id);
+      if (!erased) throw new DomainError('verification.not_found');
+      return issueReceipt(caller, 'verification', id, erased);
+    },
+
+    async eraseSubject(caller: Caller, subjectRef: string): Promise<DeletionReceipt> {
+      const erased = await verifications.eraseSubject(caller.orgId, subjectRef);
+      return issueReceipt(caller, 'subject', crypto.sha256Hex(subjectRef), erased);
+    },
+  };
+
+  async function issueReceipt(
+    caller: Caller,
+    scope: DeletionReceipt['scope'],
+    target: string,
+    erased: DeletionReceipt['erased'],
+  ): Promise<DeletionReceipt> {
+    const receipt: DeletionReceipt = {
+      id: crypto.randomId('del'),
+      orgId: caller.orgId,
+      scope,
+      target,
+      erased,
+      createdAt: clock.now().toISOString(),
+      actor: `key:${caller.keyId}`,
+    };
+    await receipts.insert(receipt);
+    await audit.record({
+      actor: receipt.actor,
+      action: `${scope}.erased`,
+      subject: target,
+      data: { org: caller.orgId, receipt: receipt.id, erased },
+    });
+    return receipt;
+  }
+}
+
+export type VerificationService = ReturnType<typeof createVerificationService>;
+
+/** Bad input (image.*, face.*, …) is logged as a call; server faults are not the caller's and are not logged. */
+function clientErrorCode(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && isErrorCode(code) && errorRegistry[code].status < 500 ? code : undefined;
+}
+
+function addSeconds(at: Date, seconds: number): string {
+  return new Date(at.getTime() + seconds * 1000).toISOString();
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const encodeJson = (value: unknown) => encoder.encode(JSON.stringify(value));
+const decodeJson = (bytes: Uint8Array) => JSON.parse(decoder.decode(bytes)) as Record<string, unknown>;
+
+function pickAuditFields(response: Record<string, unknown>): Record<string, unknown> {
+  const { similarity, thresholds, match, decision, liveness } = response;
+  return { similarity, thresholds, match, decision, liveness };
+}

@@ -1,0 +1,10 @@
+import type { Certification, OrganizationStatus } from '@visage/core';
+
+export interface OrganizationTable {
+  id: string;
+  name: string;
+  certification: Certification;
+  status: OrganizationStatus;
+  created_at: string;
+  updated_at: string;
+}
