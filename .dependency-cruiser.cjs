@@ -35,7 +35,7 @@ module.exports = {
       comment: 'Packages use each other through their public entry point, never by relative path.',
       severity: 'error',
       from: { path: '^packages/([^/]+)/' },
-      to: { path: '^packages/([^/]+)/', pathNot: '^packages/$1/' },
+      to: { path: '^packages/([^/]+)/', pathNot: ['^packages/$1/', '^packages/[^/]+/src/(testing/)?index\\.ts$'] },
     },
   ],
   options: {

@@ -1,4 +1,6 @@
+import { DomainError } from '@visage/core';
 import { EngineError, engineErrorMessages } from '@visage/engine';
+import { ConfigError } from '@visage/server';
 
 /** Codes the CLI itself reports, besides the engine's. Documented in docs/errors.md with the rest. */
 export const cliErrorMessages = Object.freeze({
@@ -8,6 +10,28 @@ export const cliErrorMessages = Object.freeze({
 } as const);
 
 export type CliErrorCode = keyof typeof cliErrorMessages;
+
+/** For docs/errors.md: when each CLI code happens and what to do about it. */
+export const cliErrorNotes: Readonly<Record<CliErrorCode, { readonly details?: string; readonly hint: string }>> = {
+  'cli.file_unreadable': {
+    details:
+      'It does not exist, is not a regular file (a device, a FIFO) or cannot be read; `details` has the file and the reason.',
+    hint: 'Check the path and its permissions.',
+  },
+  'cli.bad_input': {
+    details:
+      'A setting is malformed (a `DATABASE_URL` that is not `postgres://`; `details.problems` names every bad ' +
+      'variable), an option of `visage admin` is not one of its choices or its file is not UTF-8 text (`details` ' +
+      'names the option or file), or a pair or label list is malformed ' +
+      '(missing column, `same` not 0/1, label not live/spoof, no rows) or too small for the measurement (the ' +
+      '10-fold protocol needs same and different pairs in every fold; PAD metrics need live and spoof samples).',
+    hint: 'Fix the input that `details` names.',
+  },
+  'cli.internal': {
+    details: 'The exit code is 70 and the message says nothing more.',
+    hint: 'Set `VISAGE_DEBUG=1` to print the stack, and report it.',
+  },
+};
 
 export const allErrorMessages = { ...engineErrorMessages, ...cliErrorMessages };
 
@@ -25,9 +49,15 @@ export interface ErrorBody {
 }
 
 export function errorBody(error: unknown): ErrorBody {
-  if (error instanceof EngineError || error instanceof CliError) {
+  // A DomainError's code is a registry code (docs/errors.md), so it passes through as it is, like the engine's.
+  if (error instanceof EngineError || error instanceof CliError || error instanceof DomainError) {
     const details = publicDetails(error.details);
     return { error: { code: error.code, message: error.message, ...(details ? { details } : {}) } };
+  }
+  if (error instanceof ConfigError) {
+    // The environment (or a flag) is wrong: name every bad variable; never a secret's value (ConfigError has none).
+    const problems = error.problems.map((p) => `${p.variable}: ${p.problem}`).join('; ');
+    return { error: { code: 'cli.bad_input', message: cliErrorMessages['cli.bad_input'], details: { problems } } };
   }
   return { error: { code: 'cli.internal', message: cliErrorMessages['cli.internal'] } };
 }

@@ -1,3 +1,4 @@
+import type { BenchApiReport } from './commands/bench-api.command.js';
 import type { Calibration } from '@visage/engine';
 import type { BenchFacesReport } from './commands/bench-faces.command.js';
 import type { benchPad } from './commands/bench-pad.command.js';
@@ -53,5 +54,17 @@ export function formatCalibration(c: Calibration): string {
     ...Object.entries(c.thresholds).map(
       ([far, t]) => `FAR ${far}: similarity ≥ ${t.similarity.toFixed(4)}${t.supported ? '' : ' (extrapolated)'}`,
     ),
+  ].join('\n');
+}
+
+export function formatBenchApi(r: BenchApiReport): string {
+  const line = (name: string, f: BenchApiReport['read_verification']) =>
+    `${name}: ${f.requests_per_s} req/s, p50 ${f.latency_ms.p50} ms, p99 ${f.latency_ms.p99} ms ` +
+    `(${f.connections} connections, ${f.requests} requests, ${f.non_2xx} non-2xx, ${f.errors} errors)`;
+  return [
+    `${r.database}, ${r.workers} engine workers, ${r.duration_s} s each, ${r.machine.cores} cores, Node ${r.machine.node}`,
+    line('signed GET /v1/verifications/{id}', r.read_verification),
+    line('signed POST /v1/compare (2 faces)', r.compare),
+    `engine alone: ${r.compare.engine_compares_per_s} compares/s; API/engine ratio ${r.compare.ratio_to_engine}`,
   ].join('\n');
 }

@@ -3,11 +3,15 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, errorBody, type ErrorBody } from './cli-errors.js';
 import { benchFaces } from './commands/bench-faces.command.js';
 import { benchPad } from './commands/bench-pad.command.js';
+import { benchApi } from './commands/bench-api.command.js';
+import { registerAdminCommands } from './commands/admin/index.js';
 import { verifyAuditLog } from './commands/audit-verify.command.js';
 import { calibrate } from './commands/calibrate.command.js';
 import { compareFiles } from './commands/compare.command.js';
-import { formatBenchFaces, formatBenchPad, formatCalibration, formatCompare } from './format.js';
+import { formatDocs, generateDocs } from './commands/docs.command.js';
+import { formatBenchApi, formatBenchFaces, formatBenchPad, formatCalibration, formatCompare } from './format.js';
 import { engineSettings } from './settings.js';
+import { loadConfig, serve } from '@visage/server';
 
 const program = new Command('visage')
   .description('Visage: self-hosted face verification. Compare photos, measure accuracy and speed on real data.')
@@ -46,7 +50,7 @@ function run<T>(json: boolean, body: () => Promise<T>, format: (result: T) => st
 const detailsSuffix = ({ error }: ErrorBody): string =>
   error.details
     ? ` (${Object.entries(error.details)
-        .map(([k, v]) => `${k}: ${String(v)}`)
+        .map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
         .join(', ')})`
     : '';
 
@@ -125,6 +129,28 @@ bench
     ),
   );
 
+bench
+  .command('api')
+  .description('requests/s and p50/p99 of a signed read and of /v1/compare, against a `visage serve` child process')
+  .option('--database-url <url>', 'run against this PostgreSQL database (default: SQLite in a temporary folder)')
+  .option('--duration <s>', 'seconds per measurement', '10')
+  .addOption(workersOption)
+  .option('--json', 'print one JSON object (shape in docs/benchmarks.md)')
+  .action((flags: { databaseUrl?: string; duration: string; workers?: string; json?: boolean }) =>
+    run(
+      flags.json ?? false,
+      () => {
+        const settings = engineSettings(process.env, flags);
+        const durationSeconds = Number(flags.duration);
+        if (!Number.isInteger(durationSeconds) || durationSeconds < 1) {
+          throw new CliError('cli.bad_input', { reason: '--duration must be a whole number of seconds' });
+        }
+        return benchApi(settings, { databaseUrl: flags.databaseUrl, durationSeconds, workers: settings.workers });
+      },
+      formatBenchApi,
+    ),
+  );
+
 program
   .command('audit')
   .description('the audit log')
@@ -151,5 +177,47 @@ program
       if (broken) process.exitCode = 2;
     });
   });
+
+program
+  .command('serve')
+  .description('serve the API on one port (SQLite under ./data unless DATABASE_URL is set; settings in docs/config.md)')
+  .option('--port <n>', 'port to listen on (also PORT)')
+  .option('--data <dir>', 'data directory (also VISAGE_DATA_DIR)')
+  .action(async (flags: { port?: string; data?: string }) => {
+    try {
+      const config = loadConfig(process.env, {
+        ...(flags.port === undefined ? {} : { port: Number(flags.port) }),
+        ...(flags.data === undefined ? {} : { dataDir: flags.data }),
+      });
+      await serve(config);
+    } catch (error) {
+      const body = errorBody(error);
+      process.stderr.write(`visage: ${body.error.code}: ${body.error.message}${detailsSuffix(body)}\n`);
+      if (process.env['VISAGE_DEBUG']) console.error(error);
+      process.exitCode = body.error.code === 'cli.internal' ? 70 : 1;
+    }
+  });
+
+program
+  .command('docs')
+  .description('write the files generated from the code (docs/errors.md, docs/config.md, openapi/openapi.json)')
+  .option('--check', 'write nothing; exit 1 naming each generated doc that differs from the code')
+  .option('--json', 'print one JSON object')
+  .action((flags: { check?: boolean; json?: boolean }) => {
+    let stale = false;
+    return run(
+      flags.json ?? false,
+      async () => {
+        const result = await generateDocs({ check: flags.check ?? false });
+        stale = result.check && result.changed.length > 0;
+        return result;
+      },
+      formatDocs,
+    ).then(() => {
+      if (stale) process.exitCode = 1;
+    });
+  });
+
+registerAdminCommands(program, run);
 
 await program.parseAsync(process.argv);

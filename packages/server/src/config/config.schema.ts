@@ -1,0 +1,221 @@
+import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
+import { isValidAllowlistEntry } from '../adapters/ip-allowlist.js';
+
+/**
+ * Every environment variable the server reads, with its default and a description: the one place they are
+ * declared. `loadConfig` parses them once into a frozen `Config`; docs/config.md is rendered from this schema
+ * (`npm run docs`). Values are the raw strings of the environment; an empty string counts as unset.
+ *
+ * Metadata beside `.describe()`: `defaultText` documents a default that is computed at start (it depends on the
+ * machine or on another variable), `secret` keeps a value out of error messages and logs.
+ */
+
+const wholeNumber = (min: number, max: number) => {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^\d{1,16}$/, { error })
+    .transform(Number)
+    .pipe(z.number().min(min, { error }).max(max, { error }));
+};
+
+const boolean = () =>
+  z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true, false, 1 or 0' })
+    .transform((value) => value === 'true' || value === '1');
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+const MiB = 1024 * 1024;
+
+function isHostname(text: string): boolean {
+  return /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(text);
+}
+
+function isPostgresUrl(text: string): boolean {
+  if (!/^postgres(ql)?:\/\//.test(text)) return false;
+  try {
+    return new URL(text).hostname !== '' || new URL(text).searchParams.has('host');
+  } catch {
+    return false;
+  }
+}
+
+/** proxy-addr's names for address ranges, accepted in VISAGE_TRUST_PROXY beside addresses and CIDRs. */
+const proxyRangeNames = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** `false`, `true` (trust every proxy), a hop count, or a list of proxy addresses/CIDRs. */
+export type TrustProxy = boolean | number | readonly string[];
+
+const trustProxy = z.string().transform((text, ctx): TrustProxy => {
+  const value = text.trim().toLowerCase();
+  if (value === 'true') return true;
+  if (value === 'false' || value === '0') return false;
+  if (/^[1-9]\d?$/.test(value)) return Number(value);
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const bad = entries.filter((entry) => !isValidAllowlistEntry(entry) && !proxyRangeNames.includes(entry));
+  if (entries.length === 0 || bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be true, false, a number of proxy hops (1-99), or a comma-separated list of proxy addresses or CIDRs' +
+        (bad.length > 0 ? `; not an address or CIDR: ${bad.join(', ')}` : ''),
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+export const configSchema = z.object({
+  PORT: wholeNumber(0, 65_535)
+    .prefault('8080')
+    .describe('TCP port the HTTP server listens on; 0 picks a free port. A command-line `--port` overrides it.'),
+  HOST: z
+    .string()
+    .refine((host) => isHostname(host) || ipaddr.isValid(host), { error: 'must be an IP address or a host name' })
+    .prefault('127.0.0.1')
+    .describe(
+      'Address the HTTP server binds to. The default serves this machine only; set `0.0.0.0` (or `::`) to accept ' +
+        'connections from the network, normally behind a TLS-terminating proxy.',
+    ),
+  VISAGE_DATA_DIR: z
+    .string()
+    .prefault('./data')
+    .describe(
+      'Directory of the embedded SQLite database, the generated master key (`master.key`) and stored images; ' +
+        'resolved against the working directory. A command-line `--data` overrides it.',
+    ),
+  DATABASE_URL: z
+    .string()
+    .refine(isPostgresUrl, {
+      error: 'must be a postgres:// (or postgresql://) URL; leave it unset to use SQLite under VISAGE_DATA_DIR',
+    })
+    .optional()
+    .meta({ secret: true, defaultText: 'unset: SQLite in VISAGE_DATA_DIR' })
+    .describe(
+      'PostgreSQL connection URL (`postgres://user:password@host:5432/db`) for production and for several server ' +
+        'processes sharing one database. Requires VISAGE_MASTER_KEY.',
+    ),
+  VISAGE_MASTER_KEY: z
+    .string()
+    .refine((key) => decodeMasterKey(key) !== undefined, {
+      error: 'must be the base64 of exactly 32 random bytes (make one with `openssl rand -base64 32`)',
+    })
+    .optional()
+    .meta({ secret: true, defaultText: 'unset: generated into VISAGE_DATA_DIR/master.key' })
+    .describe(
+      'Base64 of the 32-byte key that encrypts API-key secrets and stored images (AES-256-GCM envelopes). Required ' +
+        'with DATABASE_URL, since every process must share it. With SQLite, when unset, a key is generated once ' +
+        'into `master.key` (base64 text, mode 0600) in the data directory. Losing it makes the encrypted data ' +
+        'unreadable: back it up apart from the database.',
+    ),
+  VISAGE_MODEL_DIR: z
+    .string()
+    .optional()
+    .meta({ defaultText: '`models/` at the repository root' })
+    .describe('Directory of the verified model files (where `npm install` puts them).'),
+  VISAGE_CALIBRATION: z
+    .string()
+    .optional()
+    .meta({ defaultText: '`packages/engine/calibration/<model>.json`' })
+    .describe('Similarity-threshold calibration file of the embedding model (made by `visage calibrate`).'),
+  VISAGE_ENGINE_WORKERS: wholeNumber(1, 256)
+    .optional()
+    .meta({ defaultText: 'the number of CPU cores' })
+    .describe('Worker threads running face inference.'),
+  VISAGE_ENGINE_MAX_QUEUE: wholeNumber(1, 1_000_000)
+    .optional()
+    .meta({ defaultText: '16 × VISAGE_ENGINE_WORKERS' })
+    .describe('Jobs waiting for a worker before new requests are refused with `service.overloaded`.'),
+  VISAGE_ENGINE_TIMEOUT_MS: wholeNumber(100, 600_000)
+    .prefault('30000')
+    .describe('Longest time one inference job may take; past it the job fails with `service.timeout`.'),
+  VISAGE_BODY_LIMIT_BYTES: wholeNumber(1024, 1024 * MiB)
+    .prefault(String(30 * MiB))
+    .describe(
+      'Largest request body, in bytes (default 30 MiB: two 10 MiB images as base64 come to about 27 MiB). ' +
+        'Larger bodies get `request.body_too_large`.',
+    ),
+  VISAGE_LOG_LEVEL: z
+    .enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` })
+    .prefault('info')
+    .describe(`Log verbosity: ${logLevels.join(', ')}.`),
+  VISAGE_TRUST_PROXY: trustProxy
+    .prefault('false')
+    .describe(
+      'Which proxies may set `X-Forwarded-For` (the client address used for IP allowlists, rate limits and the ' +
+        'audit log): `false` (none: the socket address is the client), a number of hops (`1` = the nearest ' +
+        'proxy, the usual setting behind one load balancer), a comma-separated list of proxy addresses or CIDRs ' +
+        '(`loopback`, `linklocal` and `uniquelocal` name those ranges), or `true` (any: only when nothing ' +
+        'reaches the server except through the proxy).',
+    ),
+  VISAGE_KEY_RATE_PER_SECOND: wholeNumber(1, 100_000)
+    .prefault('20')
+    .describe('Requests per second one live API key may make (`key.rate_limited` beyond).'),
+  VISAGE_SANDBOX_RATE_PER_SECOND: wholeNumber(1, 100_000)
+    .prefault('2')
+    .describe('Requests per second one sandbox API key may make.'),
+  VISAGE_KEY_CONCURRENCY: wholeNumber(1, 10_000)
+    .prefault('8')
+    .describe('Requests one API key may have in flight at once (`key.concurrency_limited` beyond).'),
+  VISAGE_SUBJECT_PER_MINUTE: wholeNumber(1, 100_000)
+    .prefault('5')
+    .describe('Verifications of one subject (end user) per minute (`subject.rate_limited` beyond).'),
+  VISAGE_SUBJECT_PER_DAY: wholeNumber(1, 1_000_000)
+    .prefault('50')
+    .describe('Verifications of one subject (end user) per day.'),
+  VISAGE_RESULT_RETENTION_MAX_SECONDS: wholeNumber(0, 365 * DAY)
+    .prefault(String(30 * DAY))
+    .describe('The longest result retention an app may choose, in seconds (default 30 days).'),
+  VISAGE_KEY_ROTATION_GRACE_SECONDS: wholeNumber(0, 30 * DAY)
+    .prefault(String(DAY))
+    .describe('How long a rotated API key keeps working beside its replacement, in seconds (default 1 day).'),
+  VISAGE_SESSION_TTL_SECONDS: wholeNumber(60, 30 * DAY)
+    .prefault(String(12 * HOUR))
+    .describe('Lifetime of a console sign-in session, in seconds (default 12 hours).'),
+  VISAGE_SWEEP_INTERVAL_SECONDS: wholeNumber(1, DAY)
+    .prefault('60')
+    .describe(
+      'Seconds between runs of the sweeper that deletes expired results, images, nonces and sessions and ' +
+        'releases stale balance holds.',
+    ),
+  VISAGE_SHUTDOWN_GRACE_MS: wholeNumber(0, 600_000)
+    .prefault('10000')
+    .describe('On SIGTERM/SIGINT, how long requests in flight may take to finish before the process exits.'),
+  VISAGE_SECURE_COOKIES: boolean()
+    .prefault('false')
+    .describe(
+      'Mark session cookies `Secure` (sent over HTTPS only). Set it to true whenever users reach the console over HTTPS.',
+    ),
+});
+
+/** The environment variables the schema reads. */
+export type ConfigVariable = keyof typeof configSchema.shape;
+export const configVariables = Object.keys(configSchema.shape) as ConfigVariable[];
+
+/** VISAGE_* variables that other parts of Visage read, so the server's typo check lets them through. */
+export const otherVisageVariables = Object.freeze({
+  VISAGE_DEBUG: 'CLI: print the stack trace of an unexpected error (`cli.internal`).',
+  VISAGE_TEST_POSTGRES_URL: 'Tests: the PostgreSQL server the storage tests use.',
+} as const);
+
+/** Whether a variable's value must never appear in messages or logs. */
+export function isSecretVariable(name: ConfigVariable): boolean {
+  return (configSchema.shape[name].meta() as { secret?: boolean } | undefined)?.secret === true;
+}
+
+/** The 32 bytes of a base64 (standard or URL-safe, padding optional) master key; undefined when it is not that. */
+export function decodeMasterKey(text: string): Buffer | undefined {
+  const normalized = text.trim().replace(/-/g, '+').replace(/_/g, '/').replace(/=$/, '');
+  if (!/^[A-Za-z0-9+/]{43}$/.test(normalized)) return undefined;
+  const bytes = Buffer.from(normalized, 'base64');
+  // 43 characters carry 258 bits; a canonical encoding of 32 bytes leaves the last 2 at zero.
+  return bytes.length === 32 && bytes.toString('base64').startsWith(normalized) ? bytes : undefined;
+}

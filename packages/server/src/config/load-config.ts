@@ -1,0 +1,201 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import {
+  configSchema,
+  configVariables,
+  isSecretVariable,
+  type LogLevel,
+  otherVisageVariables,
+  type ConfigVariable,
+  type TrustProxy,
+} from './config.schema.js';
+
+/** The server's settings, parsed once at start from the environment (docs/config.md) and frozen. */
+export interface Config {
+  /** PORT */
+  readonly port: number;
+  /** HOST */
+  readonly host: string;
+  /** VISAGE_DATA_DIR, absolute. */
+  readonly dataDir: string;
+  /** DATABASE_URL (postgres://…); undefined means SQLite under `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** VISAGE_MASTER_KEY as given (base64 of 32 bytes, already checked); read it with `loadMasterKey`. */
+  readonly masterKey: string | undefined;
+  /** VISAGE_MODEL_DIR; undefined means the engine's default. */
+  readonly modelDir: string | undefined;
+  /** VISAGE_CALIBRATION; undefined means the engine's shipped calibration. */
+  readonly calibrationPath: string | undefined;
+  /** VISAGE_ENGINE_WORKERS (default: the number of cores). */
+  readonly engineWorkers: number;
+  /** VISAGE_ENGINE_MAX_QUEUE (default: 16 per worker). */
+  readonly engineMaxQueue: number;
+  readonly engineTimeoutMs: number;
+  readonly bodyLimitBytes: number;
+  readonly logLevel: LogLevel;
+  /** Fastify's `trustProxy`: false, true, a hop count or proxy addresses/CIDRs. */
+  readonly trustProxy: TrustProxy;
+  readonly keyRatePerSecond: number;
+  readonly sandboxRatePerSecond: number;
+  readonly keyConcurrency: number;
+  readonly subjectPerMinute: number;
+  readonly subjectPerDay: number;
+  readonly resultRetentionMaxSeconds: number;
+  readonly keyRotationGraceSeconds: number;
+  readonly sessionTtlSeconds: number;
+  readonly sweepIntervalSeconds: number;
+  readonly shutdownGraceMs: number;
+  readonly secureCookies: boolean;
+}
+
+/** Command-line flags, which win over the environment. */
+export interface ConfigOverrides {
+  readonly port?: number | undefined;
+  readonly dataDir?: string | undefined;
+}
+
+export interface ConfigProblem {
+  /** The environment variable (or command-line flag) at fault. */
+  readonly variable: string;
+  readonly problem: string;
+}
+
+/** Thrown by `loadConfig`; the message lists every bad variable and why, and never a secret's value. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      `invalid configuration (docs/config.md):\n${problems.map((p) => `  ${p.variable}: ${p.problem}`).join('\n')}`,
+    );
+  }
+}
+
+const overrideFlags: Partial<Record<ConfigVariable, string>> = { PORT: '--port', VISAGE_DATA_DIR: '--data' };
+
+/**
+ * Parses the environment once. Precedence: command-line flag > environment > default; an empty variable counts as
+ * unset. Unknown VISAGE_* variables are refused (they are usually typos). Throws a ConfigError naming every problem.
+ */
+export function loadConfig(env: Record<string, string | undefined>, overrides: ConfigOverrides = {}): Config {
+  const input: Partial<Record<ConfigVariable, string>> = {};
+  const fromFlag = new Set<ConfigVariable>();
+  for (const name of configVariables) {
+    const value = env[name];
+    if (value !== undefined && value !== '') input[name] = value;
+  }
+  if (overrides.port !== undefined) {
+    input.PORT = String(overrides.port);
+    fromFlag.add('PORT');
+  }
+  if (overrides.dataDir !== undefined && overrides.dataDir !== '') {
+    input.VISAGE_DATA_DIR = overrides.dataDir;
+    fromFlag.add('VISAGE_DATA_DIR');
+  }
+
+  const problems: ConfigProblem[] = [];
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = issue.path[0] as ConfigVariable;
+      const value = input[name];
+      const shown = isSecretVariable(name) || value === undefined ? '' : ` (got ${JSON.stringify(clip(value))})`;
+      const variable = fromFlag.has(name) ? `${overrideFlags[name] ?? name} (command line)` : name;
+      if (!problems.some((p) => p.variable === variable)) problems.push({ variable, problem: issue.message + shown });
+    }
+  }
+  if (input.DATABASE_URL !== undefined && input.VISAGE_MASTER_KEY === undefined) {
+    problems.push({
+      variable: 'VISAGE_MASTER_KEY',
+      problem:
+        'required when DATABASE_URL is set: every server process must share one key (make one with `openssl rand -base64 32`)',
+    });
+  }
+  const known = new Set<string>([...configVariables, ...Object.keys(otherVisageVariables)]);
+  for (const name of Object.keys(env)
+    .filter((n) => n.startsWith('VISAGE_') && !known.has(n))
+    .sort()) {
+    const guess = closest(name, configVariables);
+    problems.push({ variable: name, problem: `unknown variable${guess ? ` (did you mean ${guess}?)` : ''}` });
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+
+  const v = parsed.data;
+  const engineWorkers = v.VISAGE_ENGINE_WORKERS ?? availableParallelism();
+  const trustProxy = Array.isArray(v.VISAGE_TRUST_PROXY)
+    ? Object.freeze([...v.VISAGE_TRUST_PROXY])
+    : v.VISAGE_TRUST_PROXY;
+  return Object.freeze({
+    port: v.PORT,
+    host: v.HOST,
+    dataDir: resolve(v.VISAGE_DATA_DIR),
+    databaseUrl: v.DATABASE_URL,
+    masterKey: v.VISAGE_MASTER_KEY?.trim(),
+    modelDir: v.VISAGE_MODEL_DIR === undefined ? undefined : resolve(v.VISAGE_MODEL_DIR),
+    calibrationPath: v.VISAGE_CALIBRATION === undefined ? undefined : resolve(v.VISAGE_CALIBRATION),
+    engineWorkers,
+    engineMaxQueue: v.VISAGE_ENGINE_MAX_QUEUE ?? engineWorkers * 16,
+    engineTimeoutMs: v.VISAGE_ENGINE_TIMEOUT_MS,
+    bodyLimitBytes: v.VISAGE_BODY_LIMIT_BYTES,
+    logLevel: v.VISAGE_LOG_LEVEL,
+    trustProxy,
+    keyRatePerSecond: v.VISAGE_KEY_RATE_PER_SECOND,
+    sandboxRatePerSecond: v.VISAGE_SANDBOX_RATE_PER_SECOND,
+    keyConcurrency: v.VISAGE_KEY_CONCURRENCY,
+    subjectPerMinute: v.VISAGE_SUBJECT_PER_MINUTE,
+    subjectPerDay: v.VISAGE_SUBJECT_PER_DAY,
+    resultRetentionMaxSeconds: v.VISAGE_RESULT_RETENTION_MAX_SECONDS,
+    keyRotationGraceSeconds: v.VISAGE_KEY_ROTATION_GRACE_SECONDS,
+    sessionTtlSeconds: v.VISAGE_SESSION_TTL_SECONDS,
+    sweepIntervalSeconds: v.VISAGE_SWEEP_INTERVAL_SECONDS,
+    shutdownGraceMs: v.VISAGE_SHUTDOWN_GRACE_MS,
+    secureCookies: v.VISAGE_SECURE_COOKIES,
+  } satisfies Config);
+}
+
+/** The config as it may be logged: the master key and database password replaced. */
+export function redactedConfig(config: Config): Config {
+  return Object.freeze({
+    ...config,
+    masterKey: config.masterKey === undefined ? undefined : '[redacted]',
+    databaseUrl: config.databaseUrl === undefined ? undefined : redactUrl(config.databaseUrl),
+  });
+}
+
+function redactUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return '***';
+  }
+  if (url.password) url.password = '***';
+  // libpq also takes the password as a query parameter.
+  for (const name of [...url.searchParams.keys()]) {
+    if (/pass/i.test(name)) url.searchParams.set(name, '***');
+  }
+  return url.toString().replace(/%2A%2A%2A/g, '***');
+}
+
+const clip = (text: string): string => (text.length > 80 ? `${text.slice(0, 77)}...` : text);
+
+/** The known name within edit distance 3 of `name`, to suggest for a typo. */
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(name, candidate);
+    if (distance <= 3 && (!best || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,124 @@
+import {
+  createAgreement,
+  createApps,
+  createAuditLog,
+  createIdempotency,
+  createKeyAccess,
+  createKeys,
+  createOrganizations,
+  createPricing,
+  createSessions,
+  createUsers,
+  createWallet,
+} from '@visage/core';
+import {
+  createAgreementRepository,
+  createApiKeyRepository,
+  createAppRepository,
+  createAuditLogRepository,
+  createConsentRepository,
+  createDeletionReceiptRepository,
+  createIdempotencyRepository,
+  createLedgerRepository,
+  createNonceStore,
+  createOrganizationRepository,
+  createPriceRepository,
+  createSessionRepository,
+  createUserRepository,
+  createVerificationRepository,
+  locateDatabase,
+  migrateToLatest,
+  openDatabase,
+  type VisageDatabase,
+} from '@visage/storage';
+import { argon2PasswordHasher } from './adapters/argon2-password-hasher.js';
+import { ipAllowlist } from './adapters/ip-allowlist.js';
+import { nodeCrypto, systemClock } from './adapters/node-crypto.js';
+import { createSecretBox } from './adapters/secret-box.js';
+import type { Config } from './config/load-config.js';
+import { loadMasterKey } from './config/master-key.js';
+
+/**
+ * The domain services over one database: what both the HTTP server and `visage admin` run on. Opening migrates the
+ * database to the latest schema, so an operator command on a fresh data directory works as well as the server.
+ */
+export async function openServices(config: Config, options: { onMasterKeyGenerated?: (path: string) => void } = {}) {
+  const database: VisageDatabase = openDatabase(locateDatabase(config.databaseUrl, config.dataDir));
+  try {
+    await migrateToLatest(database.db);
+  } catch (error) {
+    await database.destroy();
+    throw error;
+  }
+  const masterKey = await loadMasterKey(config, {
+    ...(options.onMasterKeyGenerated ? { onGenerated: options.onMasterKeyGenerated } : {}),
+  });
+  const secretBox = createSecretBox(masterKey);
+  const clock = systemClock;
+  const crypto = nodeCrypto;
+  const audit = createAuditLog({ repository: createAuditLogRepository(database), clock, crypto });
+
+  const orgRepo = createOrganizationRepository(database);
+  const userRepo = createUserRepository(database);
+  const appRepo = createAppRepository(database);
+  const keyRepo = createApiKeyRepository(database);
+  const organizations = createOrganizations({ repo: orgRepo, clock, crypto, audit });
+  const agreement = createAgreement({ repo: createAgreementRepository(database), clock, crypto, audit });
+  const users = createUsers({ users: userRepo, hasher: argon2PasswordHasher, clock, crypto, audit });
+  const sessions = createSessions({
+    sessions: createSessionRepository(database),
+    users: userRepo,
+    hasher: argon2PasswordHasher,
+    clock,
+    crypto,
+    audit,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+  });
+  const apps = createApps({
+    apps: appRepo,
+    orgs: orgRepo,
+    clock,
+    crypto,
+    audit,
+    maxResultRetentionSeconds: config.resultRetentionMaxSeconds,
+  });
+  const keys = createKeys({ keys: keyRepo, apps: appRepo, secretBox, clock, crypto, audit });
+  const keyAccess = createKeyAccess({
+    keys: keyRepo,
+    apps: appRepo,
+    orgs: orgRepo,
+    agreement,
+    secretBox,
+    ipAllowlist,
+    clock,
+  });
+  const pricing = createPricing({ repo: createPriceRepository(database), clock, crypto, audit });
+  const wallet = createWallet({ ledger: createLedgerRepository(database, clock), clock, crypto, audit });
+  const idempotency = createIdempotency({ repo: createIdempotencyRepository(database), clock });
+
+  return {
+    config,
+    database,
+    clock,
+    crypto,
+    secretBox,
+    audit,
+    organizations,
+    agreement,
+    users,
+    sessions,
+    apps,
+    keys,
+    keyAccess,
+    pricing,
+    wallet,
+    idempotency,
+    nonces: createNonceStore(database, clock),
+    consents: createConsentRepository(database),
+    verifications: createVerificationRepository(database, clock),
+    receipts: createDeletionReceiptRepository(database),
+    close: () => database.destroy(),
+  };
+}
+
+export type Services = Awaited<ReturnType<typeof openServices>>;

@@ -1,0 +1,2 @@
+/** Test support for other packages' tests (`@visage/server/testing`); never part of the built package. */
+export { consent, fixture, operator, startTestPlatform, type TestPlatform } from './test-platform.js';
