@@ -91,8 +91,15 @@ export async function buildApp(options: AppOptions, deps: AppDependencies): Prom
     transformObject: jsonSchemaTransformObject,
   });
 
+  // While closing, answers end their connection: a kept-alive socket would otherwise hold the process open until
+  // its keep-alive timeout, long after the last request was answered.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
 
   const sendError = (error: unknown, request: FastifyRequest, reply: FastifyReply) => {

@@ -209,6 +209,20 @@ for (const dialect of dialectNames) {
         expect(json['error']).toMatchObject({ code: 'verification.not_found' });
       });
 
+      it('keeps images and templates only when the app says so, sealed, and erases them on request', async () => {
+        const { orgId, appId, key } = await t.customer();
+        const body = { selfie: fauci1, comparison: { type: 'reference', image: fauci2 }, consent };
+        const unkept = await t.call(key, 'POST', '/v1/verifications', body);
+        const nothingKept = await t.call(key, 'DELETE', `/v1/verifications/${unkept.json['id'] as string}`);
+        expect(nothingKept.json['erased']).toMatchObject({ blobs: 0 });
+
+        await t.services.apps.update(orgId, appId, { imageRetentionSeconds: 3600 }, operator);
+        const kept = await t.call(key, 'POST', '/v1/verifications', body);
+        const erased = await t.call(key, 'DELETE', `/v1/verifications/${kept.json['id'] as string}`);
+        // The selfie and the reference, and the template of each.
+        expect(erased.json['erased']).toMatchObject({ result: true, blobs: 4 });
+      });
+
       it('erases a verification and a subject, with receipts', async () => {
         const { key } = await t.customer();
         const subject = { ...consent, subject_ref: 'person-to-forget' };
