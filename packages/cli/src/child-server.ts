@@ -22,7 +22,7 @@ export async function startChildServer(env: Readonly<Record<string, string>>): P
   try {
     await waitUntilReady(server.base, child);
   } catch (error) {
-    await server.stop();
+    await server.stop().catch(() => undefined);
     throw error;
   }
   return server;
@@ -55,10 +55,13 @@ async function waitUntilReady(base: string, child: ChildProcess): Promise<void> 
   throw new Error('visage serve did not become ready within 60 s');
 }
 
+/** SIGTERM, then the exit: anything but a clean exit 0 is an error (a crash at shutdown is a bug to see). */
 function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
+  return new Promise((resolve, reject) => {
+    const settle = (code: number | null, signal: NodeJS.Signals | null) =>
+      code === 0 ? resolve() : reject(new Error(`visage serve exited with ${signal ?? `code ${code}`}`));
+    if (child.exitCode !== null || child.signalCode !== null) return settle(child.exitCode, child.signalCode);
+    child.once('exit', settle);
     child.kill('SIGTERM');
   });
 }

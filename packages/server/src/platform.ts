@@ -111,6 +111,7 @@ async function assemble(
       },
     },
   );
+  const requests = trackRequestsInFlight(app);
   const sweeper = createSweeper(services, {
     intervalSeconds: config.sweepIntervalSeconds,
     log: app.log,
@@ -127,9 +128,18 @@ async function assemble(
       (closing ??= (async () => {
         draining = true;
         sweeper.stop();
-        await app.close();
+        const closed = app.close();
+        // close() stops listening and ends idle connections, then waits for every connection to end. Requests
+        // in flight are let finish; a connection left open after that (kept alive by a client that stopped
+        // reading, or holding a request that will never complete) is ended, or shutdown would wait for it forever.
+        await requests.drained();
+        app.server.closeAllConnections();
+        await closed;
+        app.log.debug('http server closed');
         await engine.dispose();
+        app.log.debug('engine stopped');
         await services.close();
+        app.log.debug('database closed');
       })()),
   };
 }
@@ -154,4 +164,20 @@ async function databaseAnswers(services: Services): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function trackRequestsInFlight(app: FastifyInstance) {
+  let inFlight = 0;
+  let onDrained: (() => void) | undefined;
+  app.addHook('onRequest', async (_request, reply) => {
+    inFlight++;
+    // 'close' fires once whether the response was sent or the client went away.
+    reply.raw.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) onDrained?.();
+    });
+  });
+  return {
+    drained: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (onDrained = resolve))),
+  };
 }

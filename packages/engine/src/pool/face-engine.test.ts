@@ -161,6 +161,17 @@ describe('face engine: pool', () => {
     await shortLived.dispose();
     await expectEngineError(shortLived.analyze(fauci1), 'engine.closed');
   });
+
+  it('lets the jobs in flight finish when disposed, and refuses the ones that come after', async () => {
+    const draining = await createFaceEngine({ modelDir: defaultModelDir(), workers: 2 });
+    await draining.analyze(fauci1);
+    const inFlight = [draining.analyze(fauci1), draining.analyze(fauci2), draining.analyze(bassett)];
+    const disposed = draining.dispose();
+    await expectEngineError(draining.analyze(fauci1), 'engine.closed');
+    const results = await Promise.all(inFlight);
+    expect(results.map((r) => r.faces.length)).toEqual([1, 1, 1]);
+    await disposed;
+  });
 });
 
 describe('face engine: models fail closed', () => {

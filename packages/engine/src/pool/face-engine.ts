@@ -60,6 +60,7 @@ export async function createFaceEngine(options: FaceEngineOptions): Promise<Face
   const maxInFlight = workers + maxQueue;
   let inFlight = 0;
   let closing: Promise<void> | undefined;
+  let onIdle: (() => void) | undefined;
 
   return {
     workers,
@@ -74,12 +75,16 @@ export async function createFaceEngine(options: FaceEngineOptions): Promise<Face
         throw translatePoolError(error, jobTimeoutMs);
       } finally {
         inFlight--;
+        if (inFlight === 0) onIdle?.();
       }
       if (!reply.ok) throw new EngineError(reply.code, reply.details);
       return { ...reply.result, worker: reply.worker };
     },
     dispose() {
-      closing ??= pool.close({ force: false }).then(() => pool.destroy());
+      // Jobs already submitted finish first: terminating a worker in the middle of inference aborts the whole
+      // process (a native exception escapes onnxruntime's teardown; measured with jobs in flight at dispose).
+      const idle = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (onIdle = resolve));
+      closing ??= idle.then(() => pool.destroy());
       return closing;
     },
   };
