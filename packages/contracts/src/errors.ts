@@ -154,6 +154,12 @@ export const errorRegistry = Object.freeze({
     'The username or password is wrong.',
     'Check both; the message does not say which was wrong.',
   ),
+  'auth.too_many_attempts': unbilled(
+    'account',
+    429,
+    'Too many failed sign-ins for this account or from this address.',
+    'Wait `Retry-After` seconds, or reset the password; the limit protects the account from password guessing.',
+  ),
   'auth.csrf': unbilled(
     'account',
     403,

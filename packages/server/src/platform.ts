@@ -11,6 +11,7 @@ import { buildApp, redactedLogPaths } from './app.js';
 import type { Config } from './config/load-config.js';
 import { createFaceEnginePort } from './engine/face-engine.adapter.js';
 import { createKeyLimiter } from './http/key-limiter.js';
+import { createSignInThrottle } from './http/sign-in-throttle.js';
 import { openServices, type Services } from './services.js';
 import { createSweeper } from './sweeper.js';
 
@@ -108,6 +109,7 @@ async function assemble(
         usage: createUsageReports({ verifications: services.verifications }),
         secureCookies: config.secureCookies,
         keyRotationGraceSeconds: config.keyRotationGraceSeconds,
+        signInThrottle: createSignInThrottle(),
       },
     },
   );

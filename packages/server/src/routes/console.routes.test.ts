@@ -174,6 +174,20 @@ for (const dialect of dialectNames) {
         expect(wrong.setCookie).toBe('');
       });
 
+      it('locks an account after 5 failed sign-ins, even for the right password (auth.too_many_attempts)', async () => {
+        const owner = await customer();
+        const attempt = (pw: string) =>
+          send('POST', '/console/api/session', {
+            body: { username: owner.username, password: pw },
+            remoteAddress: '10.9.9.9',
+          });
+        for (let i = 0; i < 5; i++) expect((await attempt(`guess ${i} of a password`)).status).toBe(401);
+        const locked = await attempt(password);
+        expect(locked.status).toBe(429);
+        expect(locked.json.error?.code).toBe('auth.too_many_attempts');
+        expect(locked.setCookie).toBe('');
+      });
+
       it('requires the session cookie: auth.required without it or with an unknown one', async () => {
         const missing = await send('GET', '/console/api/organization');
         expect(missing.status).toBe(401);
@@ -378,6 +392,17 @@ for (const dialect of dialectNames) {
           expect(refused.status, JSON.stringify(body)).toBe(400);
           expect(refused.json.error?.code).toBe('request.invalid');
         }
+      });
+
+      it('lets a suspended organisation look at its apps but not create or change them', async () => {
+        const owner = await customer();
+        const appId = await appOf(owner);
+        await t.services.organizations.suspend(owner.orgId, { actor: 'operator:test', reason: 'unpaid' });
+        expect((await send('GET', '/console/api/apps', { as: owner })).status).toBe(200);
+        const refused = await send('POST', '/console/api/apps', { as: owner, body: { name: 'Another' } });
+        expect([refused.status, refused.json.error?.code]).toEqual([403, 'org.suspended']);
+        const key = await send('POST', `/console/api/apps/${appId}/keys`, { as: owner, body: { mode: 'sandbox' } });
+        expect(key.json.error?.code).toBe('org.suspended');
       });
 
       it('answers another organisation’s apps and keys like missing ones', async () => {

@@ -72,6 +72,7 @@ import {
   statementView,
   userView,
 } from './console.views.js';
+import type { SignInThrottle } from '../http/sign-in-throttle.js';
 
 export interface ConsoleDependencies {
   readonly users: Pick<Users, 'registerOrganisationOwner'>;
@@ -87,6 +88,7 @@ export interface ConsoleDependencies {
   readonly secureCookies: boolean;
   /** How long a rotated key keeps working (VISAGE_KEY_ROTATION_GRACE_SECONDS). */
   readonly keyRotationGraceSeconds: number;
+  readonly signInThrottle: SignInThrottle;
 }
 
 type Deps = { readonly console: ConsoleDependencies };
@@ -115,8 +117,16 @@ export async function registerConsoleRoutes(scope: FastifyInstance, deps: Deps):
   await scope.register(async (customer) => {
     requireConsoleSession(customer, deps, { customersOnly: true });
     registerOrganization(customer, deps);
-    registerApps(customer, deps);
-    registerKeys(customer, deps);
+    await customer.register(async (standing) => {
+      // A suspended or terminated organisation can still look, but not create or change apps and keys.
+      standing.addHook('preHandler', async (request) => {
+        if (request.method === 'GET') return;
+        const org = await deps.console.organizations.get(customerOf(request).orgId);
+        if (org.status !== 'active') throw new DomainError('org.suspended');
+      });
+      registerApps(standing, deps);
+      registerKeys(standing, deps);
+    });
     registerWallet(customer, deps);
     registerUsage(customer, deps);
   });
@@ -155,14 +165,18 @@ function registerSignIn(scope: FastifyInstance, deps: Deps): void {
         summary: 'Sign in: sets the visage_session cookie and returns the CSRF token',
         tags,
         body: consoleLoginRequestSchema,
-        response: { 200: consoleLoginResponseSchema, 400: errorResponseSchema, 401: errorResponseSchema },
+        response: {
+          200: consoleLoginResponseSchema,
+          400: errorResponseSchema,
+          401: errorResponseSchema,
+          429: errorResponseSchema,
+        },
       },
     },
     async (request, reply) => {
-      const { token, csrfToken, session, user } = await deps.console.sessions.login(
-        request.body.username,
-        request.body.password,
-        { ip: request.ip, userAgent: userAgentOf(request) },
+      const { username, password } = request.body;
+      const { token, csrfToken, session, user } = await deps.console.signInThrottle.attempt(username, request.ip, () =>
+        deps.console.sessions.login(username, password, { ip: request.ip, userAgent: userAgentOf(request) }),
       );
       setSessionCookie(reply, token, { expiresAt: session.expiresAt, secure: deps.console.secureCookies });
       return { csrf_token: csrfToken, user: userView(user), expires_at: session.expiresAt };
