@@ -126,8 +126,6 @@ export async function buildApp(options: AppOptions, deps: AppDependencies): Prom
   return app;
 }
 
-/** A number is a count of proxy hops in front of us: trust that many addresses from the socket outwards. */
-function fastifyTrustProxy(setting: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
-  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+function fastifyTrustProxy(setting: TrustProxy): boolean | string[] {
   return typeof setting === 'boolean' ? setting : [...setting];
 }

@@ -84,6 +84,7 @@ async function assemble(
       verification,
       idempotency: services.idempotency,
       crypto,
+      secretBox: services.secretBox,
       verifySignature: createSignatureVerifier({
         secrets: services.keyAccess,
         nonces: services.nonces,

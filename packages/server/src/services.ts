@@ -94,7 +94,13 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
   });
   const pricing = createPricing({ repo: createPriceRepository(database), clock, crypto, audit });
   const wallet = createWallet({ ledger: createLedgerRepository(database, clock), clock, crypto, audit });
-  const idempotency = createIdempotency({ repo: createIdempotencyRepository(database), clock });
+  const idempotency = createIdempotency({
+    repo: createIdempotencyRepository(database),
+    clock,
+    // A key is held while its call runs; the call's two engine jobs are bounded by the engine timeout each, so the
+    // lock outlasts any call and a retry cannot run beside the first one.
+    lockSeconds: 2 * Math.ceil(config.engineTimeoutMs / 1000) + 60,
+  });
 
   return {
     config,

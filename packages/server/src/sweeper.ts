@@ -6,7 +6,7 @@ const staleReservationSeconds = 15 * 60;
 
 /**
  * Retention and housekeeping, at start-up and then on a schedule: expired results and kept images, used nonces,
- * idempotency records past 24 h, and reservations a crash left held. Each run is idempotent, so several server
+ * idempotency records past 24 h, expired console sessions, and reservations a crash left held. Each run is idempotent, so several server
  * processes may sweep the same database.
  */
 export function createSweeper(services: Services, options: { intervalSeconds: number; log: FastifyBaseLogger }) {
@@ -19,7 +19,8 @@ export function createSweeper(services: Services, options: { intervalSeconds: nu
     const nonces = await services.nonces.sweep();
     const idempotency = await services.idempotency.sweep();
     const reservations = await services.wallet.voidStale(new Date(now.getTime() - staleReservationSeconds * 1000));
-    options.log.info({ sweep: { ...expired, nonces, idempotency, reservations } }, 'retention sweep');
+    const sessions = await services.sessions.sweepExpired();
+    options.log.info({ sweep: { ...expired, nonces, idempotency, reservations, sessions } }, 'retention sweep');
   }
 
   const runOnce = () =>

@@ -44,7 +44,12 @@ export function createIdempotencyRepository({ db }: VisageDatabase): Idempotency
     async complete(scope, key, response) {
       const result = await db
         .updateTable('idempotency_record')
-        .set({ status: 'done', response_status: response.status, response_body: response.body })
+        .set({
+          status: 'done',
+          response_status: response.status,
+          response_body: response.body,
+          call_id: response.callId ?? null,
+        })
         .where('scope', '=', scope)
         .where('key', '=', key)
         .where('status', '=', 'in_progress')
@@ -76,6 +81,7 @@ function toRow(record: IdempotencyRecord): Selectable<IdempotencyRecordTable> {
     status: record.status,
     response_status: record.response?.status ?? null,
     response_body: record.response?.body ?? null,
+    call_id: null,
     locked_until: record.lockedUntil,
     created_at: record.createdAt,
     expires_at: record.expiresAt,

@@ -6,7 +6,10 @@ export interface IdempotencyRecordTable {
   /** in_progress | done */
   status: string;
   response_status: number | null;
+  /** Sealed by the caller. */
   response_body: string | null;
+  /** The call the answer belongs to: erasing the call erases its kept answer too. */
+  call_id: string | null;
   locked_until: string;
   created_at: string;
   expires_at: string;

@@ -207,6 +207,8 @@ async function eraseVerifications(
   for (let start = 0; start < ids.length; start += 1000) {
     const chunk = ids.slice(start, start + 1000);
     const deleted = await trx.deleteFrom('verification_blob').where('verification_id', 'in', chunk).executeTakeFirst();
+    // An Idempotency-Key replay would otherwise hand the erased answer out again.
+    await trx.deleteFrom('idempotency_record').where('call_id', 'in', chunk).execute();
     const nulled = await trx
       .updateTable('verification')
       .set(noResult)

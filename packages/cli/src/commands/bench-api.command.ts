@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadConfig, openServices, signedHeaders, type SigningKey } from '@visage/server';
 import { startChildServer, type ChildServer } from '../child-server.js';
+import { CliError } from '../cli-errors.js';
 import { round } from '../input-files.js';
 import { withEngine } from './bench-faces.command.js';
 import type { EngineSettings } from '../settings.js';
@@ -126,6 +127,12 @@ export async function benchApi(settings: EngineSettings, options: BenchApiOption
 async function seedCustomer(env: Record<string, string>): Promise<SigningKey> {
   const services = await openServices(loadConfig(env));
   try {
+    // It sets prices and creates a funded organisation: never on a database that serves customers.
+    if ((await services.organizations.list()).length > 0) {
+      throw new CliError('cli.bad_input', {
+        reason: 'bench api needs an empty database (it sets prices); create one, e.g. createdb visage_bench',
+      });
+    }
     await services.pricing.setPrice({ product: 'compare', amountFen: 1, actor: operator });
     await services.pricing.setPrice({ product: 'verification', amountFen: 1, actor: operator });
     const org = await services.organizations.create('Bench Ltd', { certified: true }, operator);

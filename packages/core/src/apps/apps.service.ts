@@ -16,7 +16,7 @@ export function createApps(ports: {
   clock: Clock;
   crypto: Pick<Crypto, 'randomId'>;
   audit: Pick<AuditLog, 'record'>;
-  /** The operator's ceiling on how long any app may keep results. */
+  /** The operator's ceiling on how long any app may keep results, and images. */
   maxResultRetentionSeconds: number;
 }) {
   const { apps, orgs, clock, crypto, audit, maxResultRetentionSeconds } = ports;
@@ -130,9 +130,11 @@ function settingIssues(changes: AppChanges, maxResultRetentionSeconds: number): 
   }
   if (imageRetentionSeconds !== undefined) {
     check(
-      Number.isSafeInteger(imageRetentionSeconds) && imageRetentionSeconds >= 0,
+      Number.isSafeInteger(imageRetentionSeconds) &&
+        imageRetentionSeconds >= 0 &&
+        imageRetentionSeconds <= maxResultRetentionSeconds,
       'image_retention_seconds',
-      'must be a whole number of seconds, 0 or more',
+      `must be a whole number of seconds from 0 to ${maxResultRetentionSeconds}`,
     );
   }
   if (resultRetentionSeconds !== undefined) {

@@ -23,7 +23,7 @@ export interface IdempotencyRepository {
   claim(record: IdempotencyRecord, now: string): Promise<boolean>;
   find(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Stores the answer of an in-progress record; false when there was none (abandoned or never begun). */
-  complete(scope: string, key: string, response: { status: number; body: string }): Promise<boolean>;
+  complete(scope: string, key: string, response: { status: number; body: string; callId?: string }): Promise<boolean>;
   /** Deletes the record if it is still in progress. */
   release(scope: string, key: string): Promise<void>;
   /** Deletes records that expired at `now`; returns how many. */
@@ -85,8 +85,18 @@ export function createIdempotency(ports: {
     },
 
     /** Keeps the answer for replays. */
-    async complete(input: { scope: string; key: string; status: number; body: string }): Promise<void> {
-      await repo.complete(input.scope, input.key, { status: input.status, body: input.body });
+    async complete(input: {
+      scope: string;
+      key: string;
+      status: number;
+      body: string;
+      callId?: string;
+    }): Promise<void> {
+      await repo.complete(input.scope, input.key, {
+        status: input.status,
+        body: input.body,
+        ...(input.callId === undefined ? {} : { callId: input.callId }),
+      });
     },
 
     /** Forgets a request in progress, so that a retry with the same key runs afresh. */

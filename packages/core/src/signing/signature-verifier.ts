@@ -39,7 +39,9 @@ export function createSignatureVerifier(ports: {
     const nonce = request.headers[signingHeaders.nonce];
     const signature = request.headers[signingHeaders.signature];
     if (!keyId || !timestamp || !nonce || !signature) throw new DomainError('signature.missing');
-    if (!/^\d{1,12}$/.test(timestamp) || !noncePattern.test(nonce)) throw new DomainError('signature.invalid');
+    if (!/^\d{1,12}$/.test(timestamp) || !noncePattern.test(nonce) || !/^[0-9a-fA-F]{64}$/.test(signature)) {
+      throw new DomainError('signature.invalid');
+    }
     const skew = Math.abs(clock.now().getTime() / 1000 - Number(timestamp));
     if (skew > signatureWindowSeconds)
       throw new DomainError('signature.expired', { window_seconds: signatureWindowSeconds });

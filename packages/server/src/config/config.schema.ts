@@ -45,14 +45,16 @@ function isPostgresUrl(text: string): boolean {
 /** proxy-addr's names for address ranges, accepted in VISAGE_TRUST_PROXY beside addresses and CIDRs. */
 const proxyRangeNames = ['loopback', 'linklocal', 'uniquelocal'];
 
-/** `false`, `true` (trust every proxy), a hop count, or a list of proxy addresses/CIDRs. */
-export type TrustProxy = boolean | number | readonly string[];
+/**
+ * `false`, `true` (trust every proxy), or a list of proxy addresses/CIDRs. No hop counts: a count trusts whatever
+ * connects, so a client reaching the port directly could name any address in X-Forwarded-For.
+ */
+export type TrustProxy = boolean | readonly string[];
 
 const trustProxy = z.string().transform((text, ctx): TrustProxy => {
   const value = text.trim().toLowerCase();
   if (value === 'true') return true;
   if (value === 'false' || value === '0') return false;
-  if (/^[1-9]\d?$/.test(value)) return Number(value);
   const entries = text
     .split(',')
     .map((entry) => entry.trim())
@@ -62,7 +64,7 @@ const trustProxy = z.string().transform((text, ctx): TrustProxy => {
     ctx.addIssue({
       code: 'custom',
       message:
-        'must be true, false, a number of proxy hops (1-99), or a comma-separated list of proxy addresses or CIDRs' +
+        'must be true, false, or a comma-separated list of proxy addresses or CIDRs (hop counts are not accepted)' +
         (bad.length > 0 ? `; not an address or CIDR: ${bad.join(', ')}` : ''),
     });
     return z.NEVER;
@@ -151,10 +153,10 @@ export const configSchema = z.object({
     .prefault('false')
     .describe(
       'Which proxies may set `X-Forwarded-For` (the client address used for IP allowlists, rate limits and the ' +
-        'audit log): `false` (none: the socket address is the client), a number of hops (`1` = the nearest ' +
-        'proxy, the usual setting behind one load balancer), a comma-separated list of proxy addresses or CIDRs ' +
-        '(`loopback`, `linklocal` and `uniquelocal` name those ranges), or `true` (any: only when nothing ' +
-        'reaches the server except through the proxy).',
+        'audit log): `false` (none: the socket address is the client), a comma-separated list of the proxies’ ' +
+        'addresses or CIDRs (`loopback`, `linklocal` and `uniquelocal` name those ranges; the usual setting behind ' +
+        'a load balancer), or `true` (any: only when nothing reaches the server except through the proxy). Hop ' +
+        'counts are refused: they trust whatever connects.',
     ),
   VISAGE_KEY_RATE_PER_SECOND: wholeNumber(1, 100_000)
     .prefault('20')

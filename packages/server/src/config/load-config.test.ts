@@ -138,13 +138,13 @@ describe('loadConfig', () => {
     });
   });
 
-  it('reads VISAGE_TRUST_PROXY as a boolean, a hop count or a list of proxies', () => {
+  it('reads VISAGE_TRUST_PROXY as a boolean or a list of proxies, never a hop count', () => {
     const trust = (value: string) => loadConfig({ VISAGE_TRUST_PROXY: value }).trustProxy;
     expect(trust('true')).toBe(true);
     expect(trust('false')).toBe(false);
     expect(trust('0')).toBe(false);
-    expect(trust('1')).toBe(1);
-    expect(trust('2')).toBe(2);
+    // A hop count would trust whoever connects: a client reaching the port could forge X-Forwarded-For.
+    expect(problemsOf({ VISAGE_TRUST_PROXY: '1' })['VISAGE_TRUST_PROXY']).toMatch(/not an address or CIDR: 1/);
     expect(trust('loopback,::1, 2001:db8::/32')).toEqual(['loopback', '::1', '2001:db8::/32']);
     expect(problemsOf({ VISAGE_TRUST_PROXY: '10.0.0.0/8,proxy.local' })['VISAGE_TRUST_PROXY']).toMatch(
       /not an address or CIDR: proxy\.local/,

@@ -88,6 +88,8 @@ function parseMultipart(contentType: string, raw: Buffer): Promise<Record<string
       }
     });
     parser.on('partsLimit', () => reject(invalidMultipart(new Error('too many parts'))));
+    parser.on('fieldsLimit', () => reject(invalidMultipart(new Error('too many fields'))));
+    parser.on('filesLimit', () => reject(invalidMultipart(new Error('too many files'))));
     parser.on('error', (error) => reject(error instanceof DomainError ? error : invalidMultipart(error)));
     parser.on('close', () => {
       Promise.all(pending).then(() => resolve(result), reject);

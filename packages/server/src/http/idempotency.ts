@@ -1,4 +1,4 @@
-import type { Crypto } from '@visage/core';
+import type { Caller, Crypto, SecretBox } from '@visage/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface IdempotencyPort {
@@ -7,39 +7,64 @@ export interface IdempotencyPort {
     key: string;
     requestHash: string;
   }): Promise<{ kind: 'new' } | { kind: 'replay'; status: number; body: string }>;
-  complete(input: { scope: string; key: string; status: number; body: string }): Promise<void>;
+  complete(input: { scope: string; key: string; status: number; body: string; callId?: string }): Promise<void>;
   abandon(input: { scope: string; key: string }): Promise<void>;
 }
 
 /**
- * Runs a billable handler at most once per `Idempotency-Key` and organisation within 24 h. A completed call's
- * response is replayed as first sent; a call that failed is forgotten, so the client can retry with the same key.
+ * Keys are the app's and the mode's own: a sandbox answer is never replayed to a live key, nor one app's answer to
+ * another app of the same organisation.
+ */
+export const idempotencyScope = (caller: Caller): string =>
+  `${caller.orgId}:${caller.appId}:${caller.sandbox ? 'sandbox' : 'live'}`;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Runs a billable handler at most once per `Idempotency-Key` within 24 h. A completed call's response is replayed
+ * as first sent; a call that failed is forgotten, so the client can retry with the same key. The kept response is
+ * sealed like a stored result, and erasing the call (or its subject) erases it.
  */
 export async function idempotent(
   request: FastifyRequest,
   reply: FastifyReply,
-  deps: { idempotency: IdempotencyPort; crypto: Pick<Crypto, 'sha256Hex'>; scope: string },
-  run: () => Promise<Record<string, unknown>>,
+  deps: {
+    idempotency: IdempotencyPort;
+    crypto: Pick<Crypto, 'sha256Hex'>;
+    secretBox: SecretBox;
+    caller: Caller;
+  },
+  run: () => Promise<{ id: string; body: Record<string, unknown> }>,
 ): Promise<Record<string, unknown>> {
   const header = request.headers['idempotency-key'];
   const key = Array.isArray(header) ? header.join(',') : header;
-  if (key === undefined) return run();
-  const scope = deps.scope;
+  if (key === undefined) return (await run()).body;
+  const scope = idempotencyScope(deps.caller);
+  const context = `idempotency:${scope}:${key}`;
   const requestHash = deps.crypto.sha256Hex(
     `${request.method}\n${request.url}\n${deps.crypto.sha256Hex(request.rawBody ?? new Uint8Array())}`,
   );
   const started = await deps.idempotency.begin({ scope, key, requestHash });
   if (started.kind === 'replay') {
     reply.header('idempotent-replayed', 'true');
-    return JSON.parse(started.body) as Record<string, unknown>;
+    const opened = deps.secretBox.open(Buffer.from(started.body, 'base64'), context);
+    return JSON.parse(decoder.decode(opened)) as Record<string, unknown>;
   }
-  let body: Record<string, unknown>;
+  let result: { id: string; body: Record<string, unknown> };
   try {
-    body = await run();
+    result = await run();
   } catch (error) {
     await deps.idempotency.abandon({ scope, key });
     throw error;
   }
-  await deps.idempotency.complete({ scope, key, status: 200, body: JSON.stringify(body) });
-  return body;
+  const sealed = deps.secretBox.seal(encoder.encode(JSON.stringify(result.body)), context);
+  await deps.idempotency.complete({
+    scope,
+    key,
+    status: 200,
+    body: Buffer.from(sealed).toString('base64'),
+    callId: result.id,
+  });
+  return result.body;
 }

@@ -39,6 +39,13 @@ export function createSignInThrottle(limits: SignInLimits = defaultSignInLimits,
       { key: `addr:${address}`, limit: limits.perAddress },
     ] as const;
 
+  // Entries of names and addresses never tried again would stay for ever: past this many, old ones are dropped.
+  const pruneAbove = 10_000;
+  const prune = () => {
+    if (failures.size <= pruneAbove) return;
+    for (const key of [...failures.keys()]) recent(key);
+  };
+
   return {
     async attempt<T>(username: string, address: string, signIn: () => Promise<T>): Promise<T> {
       for (const { key, limit } of keys(username, address)) {
@@ -48,6 +55,7 @@ export function createSignInThrottle(limits: SignInLimits = defaultSignInLimits,
           throw new DomainError('auth.too_many_attempts', { retry_after_seconds: Math.max(1, retryAfter) });
         }
       }
+      prune();
       // Counted as a failure from the start, so that guesses sent in parallel are counted before any is checked.
       const startedAt = now();
       for (const { key } of keys(username, address)) failures.set(key, [...recent(key), startedAt]);

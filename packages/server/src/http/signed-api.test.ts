@@ -44,6 +44,9 @@ describe('request signing over HTTP', () => {
     expect((await send(wrongSecret)).json().error.code).toBe('signature.invalid');
     const stale = signedHeaders(key, { method: 'POST', url, body }, { timestamp: Math.floor(Date.now() / 1000) - 301 });
     expect((await send(stale)).json().error.code).toBe('signature.expired');
+    const notHex = { ...good, 'x-visage-signature': `é${good['x-visage-signature']!.slice(1)}` };
+    const garbled = await send(notHex);
+    expect([garbled.statusCode, garbled.json().error.code]).toEqual([401, 'signature.invalid']);
     expect((await send(good)).statusCode).toBe(200);
     const replay = await send(good);
     expect([replay.statusCode, replay.json().error.code]).toEqual([401, 'signature.replayed']);

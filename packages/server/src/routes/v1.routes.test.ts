@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectNames } from '@visage/storage/testing';
 import { consent, fixture, operator, startTestPlatform, type TestPlatform } from '../testing/test-platform.js';
@@ -147,6 +148,43 @@ for (const dialect of dialectNames) {
         expect(other.status).toBe(422);
         expect(other.json['error']).toMatchObject({ code: 'idempotency.mismatch' });
         expect(await cashOf(orgId)).toBe(950);
+      });
+    });
+
+    describe('Idempotency-Key', () => {
+      it('keeps the answer sealed, and forgets it when the subject is erased', async () => {
+        const { key } = await t.customer();
+        const subject = { ...consent, subject_ref: 'idempotent-person' };
+        const body = { selfie: fauci1, comparison: { type: 'reference', image: fauci2 }, consent: subject };
+        const first = await t.call(key, 'POST', '/v1/verifications', body, { 'idempotency-key': 'kyc-1' });
+        const stored = await sql<{ response_body: string }>`select response_body from idempotency_record`.execute(
+          t.services.database.db,
+        );
+        expect(stored.rows.length).toBeGreaterThan(0);
+        expect(stored.rows.some((row) => row.response_body.includes(first.json['id'] as string))).toBe(false);
+        expect(
+          stored.rows.some((row) => Buffer.from(row.response_body, 'base64').includes(first.json['id'] as string)),
+        ).toBe(false);
+
+        await t.call(key, 'DELETE', '/v1/subjects/idempotent-person');
+        const again = await t.call(key, 'POST', '/v1/verifications', body, { 'idempotency-key': 'kyc-1' });
+        expect(again.status).toBe(200);
+        expect(again.headers['idempotent-replayed']).toBeUndefined();
+        expect(again.json['id']).not.toBe(first.json['id']);
+      });
+
+      it('never replays a sandbox answer to a live key of the same app', async () => {
+        const { orgId, appId, key: sandboxKey } = await t.customer();
+        await t.services.organizations.certify(orgId, { actor: operator, reason: 'checked' });
+        await t.services.wallet.topUp({ orgId, amountFen: 500, reference: 'idem-live', actor: operator });
+        const issued = await t.services.keys.create({ orgId, appId, mode: 'live', actor: operator });
+        const liveKey = { keyId: issued.keyId, secret: issued.secret };
+        const body = { image1: fauci1, image2: fauci2, consent };
+        const sandbox = await t.call(sandboxKey, 'POST', '/v1/compare', body, { 'idempotency-key': 'same-key' });
+        expect(sandbox.json['sandbox']).toBe(true);
+        const live = await t.call(liveKey, 'POST', '/v1/compare', body, { 'idempotency-key': 'same-key' });
+        expect(live.json).toMatchObject({ sandbox: false, billed: true });
+        expect(await cashOf(orgId)).toBe(450);
       });
     });
 

@@ -16,6 +16,7 @@ import {
   type ConsentInput,
   type Crypto,
   type DeletionReceipt,
+  type SecretBox,
   type VerificationService,
 } from '@visage/core';
 import type { FastifyInstance } from 'fastify';
@@ -28,6 +29,7 @@ export interface V1Dependencies {
   readonly verification: VerificationService;
   readonly idempotency: IdempotencyPort;
   readonly crypto: Pick<Crypto, 'sha256Hex'>;
+  readonly secretBox: SecretBox;
 }
 
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema };
@@ -53,7 +55,7 @@ export function registerV1Routes(scope: FastifyInstance, deps: V1Dependencies): 
     async (request, reply) => {
       const caller = callerOf(request);
       const { body } = request;
-      return idempotent(request, reply, { ...deps, scope: caller.orgId }, async () => {
+      return idempotent(request, reply, { ...deps, caller }, async () => {
         const result = await deps.verification.compare({
           caller,
           requestId: request.id,
@@ -62,7 +64,7 @@ export function registerV1Routes(scope: FastifyInstance, deps: V1Dependencies): 
           image1: decodeBase64Image(body.image1),
           image2: decodeBase64Image(body.image2),
         });
-        return result.body;
+        return result;
       }) as never;
     },
   );
@@ -82,7 +84,7 @@ export function registerV1Routes(scope: FastifyInstance, deps: V1Dependencies): 
     async (request, reply) => {
       const caller = callerOf(request);
       const { body } = request;
-      return idempotent(request, reply, { ...deps, scope: caller.orgId }, async () => {
+      return idempotent(request, reply, { ...deps, caller }, async () => {
         const result = await deps.verification.liveness({
           caller,
           requestId: request.id,
@@ -90,7 +92,7 @@ export function registerV1Routes(scope: FastifyInstance, deps: V1Dependencies): 
           bizNo: body.biz_no,
           image: decodeBase64Image(body.image),
         });
-        return result.body;
+        return result;
       }) as never;
     },
   );
@@ -110,7 +112,7 @@ export function registerV1Routes(scope: FastifyInstance, deps: V1Dependencies): 
     async (request, reply) => {
       const caller = callerOf(request);
       const { body } = request;
-      return idempotent(request, reply, { ...deps, scope: caller.orgId }, async () => {
+      return idempotent(request, reply, { ...deps, caller }, async () => {
         const result = await deps.verification.verify({
           caller,
           requestId: request.id,
@@ -119,7 +121,7 @@ export function registerV1Routes(scope: FastifyInstance, deps: V1Dependencies): 
           selfie: decodeBase64Image(body.selfie),
           reference: decodeBase64Image(body.comparison.image),
         });
-        return result.body;
+        return result;
       }) as never;
     },
   );
