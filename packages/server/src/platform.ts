@@ -71,6 +71,7 @@ async function assemble(
     clock,
     crypto,
     subjectLimits: { perMinute: config.subjectPerMinute, perDay: config.subjectPerDay },
+    pseudonymize: services.pseudonymize,
   });
   let draining = false;
   const app = await buildApp(

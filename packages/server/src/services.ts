@@ -34,6 +34,7 @@ import {
 import { argon2PasswordHasher } from './adapters/argon2-password-hasher.js';
 import { ipAllowlist } from './adapters/ip-allowlist.js';
 import { nodeCrypto, systemClock } from './adapters/node-crypto.js';
+import { createPseudonymizer } from './adapters/pseudonymizer.js';
 import { createSecretBox } from './adapters/secret-box.js';
 import type { Config } from './config/load-config.js';
 import { loadMasterKey } from './config/master-key.js';
@@ -54,6 +55,7 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
     ...(options.onMasterKeyGenerated ? { onGenerated: options.onMasterKeyGenerated } : {}),
   });
   const secretBox = createSecretBox(masterKey);
+  const pseudonymize = createPseudonymizer(masterKey);
   const clock = systemClock;
   const crypto = nodeCrypto;
   const audit = createAuditLog({ repository: createAuditLogRepository(database), clock, crypto });
@@ -108,6 +110,7 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
     clock,
     crypto,
     secretBox,
+    pseudonymize,
     audit,
     organizations,
     agreement,

@@ -26,19 +26,30 @@ export function createVerificationRepository({ db, dialect }: VisageDatabase, cl
       return row && fromRow(row);
     },
 
-    async claimRead(orgId, id, now, maxReads) {
+    async claimRead(orgId, id, now, maxReads, mode) {
       // RETURNING yields the row this very update counted: no other write can fall between the claim and the read.
-      const row = await db
+      let query = db
         .updateTable('verification')
         .set((eb) => ({ reads: eb('reads', '+', 1) }))
         .where('org_id', '=', orgId)
-        .where('id', '=', id)
+        .where('id', '=', id);
+      if (mode) query = query.where('sandbox', '=', mode.sandbox ? 1 : 0);
+      const row = await query
         .where('reads', '<', maxReads)
         .where('result_sealed', 'is not', null)
         .where('result_expires_at', '>', now)
         .returningAll()
         .executeTakeFirst();
       return row && fromRow(row);
+    },
+
+    async markUnbilled(orgId, id) {
+      await db
+        .updateTable('verification')
+        .set({ billed: 0, amount_fen: 0 })
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .execute();
     },
 
     async countForSubject(orgId, subjectRef, since) {

@@ -136,7 +136,11 @@ export const deletionReceiptSchema = z
   .object({
     receipt_id: z.string(),
     scope: z.enum(['verification', 'subject']),
-    target: z.string().describe('The verification id, or the SHA-256 of the subject ref (the ref is not kept).'),
+    target: z
+      .string()
+      .describe(
+        'The verification id, or a keyed hash of the subject ref (HMAC-SHA-256 under a key derived from the master key; the ref itself is not kept).',
+      ),
     erased: z.record(z.string(), z.union([z.number(), z.boolean()])),
     erased_at: z.string(),
   })

@@ -143,7 +143,16 @@ export interface VerificationRepository {
    * Counts one read of a live result: succeeds (returns the record) only while reads < maxReads, the result is
    * present and not expired at `now`; one conditional update, so concurrent readers cannot exceed maxReads.
    */
-  claimRead(orgId: string, id: string, now: string, maxReads: number): Promise<VerificationRecord | undefined>;
+  claimRead(
+    orgId: string,
+    id: string,
+    now: string,
+    maxReads: number,
+    /** Only a row of this mode: sandbox keys never read live results, nor live keys sandbox ones. */
+    mode?: { readonly sandbox: boolean },
+  ): Promise<VerificationRecord | undefined>;
+  /** After a failure between storing a call and charging it: the record must not claim a charge. */
+  markUnbilled(orgId: string, id: string): Promise<void>;
   /** Verifications of a subject created at or after `since` (for per-subject limits). */
   countForSubject(orgId: string, subjectRef: string, since: string): Promise<number>;
   /** Erases result, blobs and subject link of one verification; returns what was erased (false when nothing). */
@@ -165,7 +174,7 @@ export interface DeletionReceipt {
   readonly id: string;
   readonly orgId: string;
   readonly scope: 'verification' | 'subject';
-  /** The verification id, or the sha256 of the subject ref (the ref itself is not kept). */
+  /** The verification id, or the keyed hash of the subject ref (the ref itself is not kept). */
   readonly target: string;
   readonly erased: Readonly<Record<string, number | boolean>>;
   readonly createdAt: string;

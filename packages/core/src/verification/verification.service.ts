@@ -90,8 +90,10 @@ export function createVerificationService(ports: {
   clock: Clock;
   crypto: Pick<Crypto, 'randomId' | 'sha256Hex'>;
   subjectLimits: SubjectLimits;
+  /** A keyed, one-way hash of a subject ref for receipts: linkable only by whoever holds the installation's key. */
+  pseudonymize: (subjectRef: string) => string;
 }) {
-  const { engine, consents, verifications, receipts, charging, audit, secretBox, clock, crypto } = ports;
+  const { engine, consents, verifications, receipts, charging, audit, secretBox, clock, crypto, pseudonymize } = ports;
 
   /** The consent a call rests on; inline evidence becomes a new record, which the caller stores (`isNew`). */
   async function resolveConsent(
@@ -238,7 +240,10 @@ export function createVerificationService(ports: {
         },
       });
     } catch (error) {
-      if (reservation) await charging.void(reservation.id);
+      if (reservation) {
+        await charging.void(reservation.id);
+        await verifications.markUnbilled(caller.orgId, id);
+      }
       throw error;
     }
     if (reservation) await charging.post(reservation.id);
@@ -350,10 +355,12 @@ export function createVerificationService(ports: {
     /** A stored verification's response, at most `maxResultReads` times and only within its retention window. */
     async read(caller: Caller, id: string): Promise<Record<string, unknown>> {
       const now = clock.now().toISOString();
-      const claimed = await verifications.claimRead(caller.orgId, id, now, maxResultReads);
+      const claimed = await verifications.claimRead(caller.orgId, id, now, maxResultReads, { sandbox: caller.sandbox });
       if (!claimed) {
         const existing = await verifications.find(caller.orgId, id);
-        if (!existing || existing.product !== 'verification') throw new DomainError('verification.not_found');
+        if (!existing || existing.product !== 'verification' || existing.sandbox !== caller.sandbox) {
+          throw new DomainError('verification.not_found');
+        }
         throw new DomainError('result.expired');
       }
       if (claimed.product !== 'verification' || !claimed.resultSealed) throw new DomainError('verification.not_found');
@@ -362,6 +369,8 @@ export function createVerificationService(ports: {
     },
 
     async erase(caller: Caller, id: string): Promise<DeletionReceipt> {
+      const existing = await verifications.find(caller.orgId, id);
+      if (!existing || existing.sandbox !== caller.sandbox) throw new DomainError('verification.not_found');
       const erased = await verifications.erase(caller.orgId, id);
       if (!erased) throw new DomainError('verification.not_found');
       return issueReceipt(caller, 'verification', id, erased);
@@ -369,7 +378,7 @@ export function createVerificationService(ports: {
 
     async eraseSubject(caller: Caller, subjectRef: string): Promise<DeletionReceipt> {
       const erased = await verifications.eraseSubject(caller.orgId, subjectRef);
-      return issueReceipt(caller, 'subject', crypto.sha256Hex(subjectRef), erased);
+      return issueReceipt(caller, 'subject', pseudonymize(subjectRef), erased);
     },
   };
 

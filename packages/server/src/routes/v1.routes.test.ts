@@ -234,6 +234,23 @@ for (const dialect of dialectNames) {
         expect(fourth.json['error']).toMatchObject({ code: 'result.expired' });
       });
 
+      it('keeps live and sandbox results apart within one app', async () => {
+        const { orgId, appId, key: liveKey } = await t.customer({ mode: 'live', cashFen: 1000 });
+        const issued = await t.services.keys.create({ orgId, appId, mode: 'sandbox', actor: operator });
+        const sandboxKey = { keyId: issued.keyId, secret: issued.secret };
+        const created = await t.call(liveKey, 'POST', '/v1/verifications', {
+          selfie: fauci1,
+          comparison: { type: 'reference', image: fauci2 },
+          consent,
+        });
+        const id = created.json['id'] as string;
+        for (const method of ['GET', 'DELETE'] as const) {
+          const { status, json } = await t.call(sandboxKey, method, `/v1/verifications/${id}`);
+          expect([status, (json['error'] as { code: string }).code]).toEqual([404, 'verification.not_found']);
+        }
+        expect((await t.call(liveKey, 'GET', `/v1/verifications/${id}`)).status).toBe(200);
+      });
+
       it('shows a verification only to its own organisation', async () => {
         const owner = await t.customer();
         const stranger = await t.customer();
