@@ -58,7 +58,9 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
   const pseudonymize = createPseudonymizer(masterKey);
   const clock = systemClock;
   const crypto = nodeCrypto;
-  const audit = createAuditLog({ repository: createAuditLogRepository(database), clock, crypto });
+  // Writes on the request path wait for the rest of this event-loop turn, so that concurrent requests share a commit.
+  const defer = setImmediate;
+  const audit = createAuditLog({ repository: createAuditLogRepository(database, { defer }), clock, crypto });
 
   const orgRepo = createOrganizationRepository(database);
   const userRepo = createUserRepository(database);
@@ -122,9 +124,9 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
     pricing,
     wallet,
     idempotency,
-    nonces: createNonceStore(database, clock),
+    nonces: createNonceStore(database, clock, { defer }),
     consents: createConsentRepository(database),
-    verifications: createVerificationRepository(database, clock),
+    verifications: createVerificationRepository(database, clock, { defer }),
     receipts: createDeletionReceiptRepository(database),
     close: () => database.destroy(),
   };

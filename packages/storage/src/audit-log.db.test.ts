@@ -76,5 +76,26 @@ for (const dialect of dialectNames) {
       );
       expect(await audit.verify(7)).toEqual({ ok: true, entries: 25 });
     });
+
+    it('keeps one chain when several writers (as several processes would) append in batches at once', async () => {
+      const clock = { now: () => new Date() };
+      // Half of them batch the appends that wait in one event-loop turn, as the server does.
+      const writers = Array.from({ length: 4 }, (_, w) =>
+        createAuditLog({
+          repository: createAuditLogRepository(database, w % 2 === 0 ? { defer: setImmediate } : {}),
+          clock,
+          crypto,
+        }),
+      );
+      const recorded = await Promise.all(
+        writers.flatMap((writer, w) =>
+          Array.from({ length: 30 }, (_, i) =>
+            writer.record({ actor: 'system', action: 'test.batch', data: { w, i } }),
+          ),
+        ),
+      );
+      expect(new Set(recorded.map((entry) => entry.seq)).size).toBe(120);
+      expect(await audit.verify(50)).toEqual({ ok: true, entries: 120 });
+    });
   });
 }

@@ -37,10 +37,18 @@ for (const dialect of dialectNames) {
       expect(await nonces.remember('key_a', 'nonce-0000000000000002', at(30))).toBe(false);
     });
 
-    it('lets exactly one of many concurrent uses of a nonce through', async () => {
-      const nonces = createNonceStore(database, clock);
+    it.each([
+      ['one store, each use written on its own', () => [createNonceStore(database, clock)]],
+      [
+        'two stores (as two processes) batching the uses that wait together',
+        () => [0, 1].map(() => createNonceStore(database, clock, { defer: setImmediate })),
+      ],
+    ])('lets exactly one of many concurrent uses of a nonce through: %s', async (_name, stores) => {
+      const nonces = stores();
       const outcomes = await Promise.all(
-        Array.from({ length: 20 }, () => nonces.remember('key_a', 'nonce-0000000000000004', inMinutes(10))),
+        Array.from({ length: 20 }, (_, i) =>
+          nonces[i % nonces.length]!.remember('key_a', 'nonce-0000000000000004', inMinutes(10)),
+        ),
       );
       expect(outcomes.filter(Boolean)).toHaveLength(1);
     });

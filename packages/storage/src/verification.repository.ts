@@ -3,11 +3,18 @@ import { sql, type Insertable, type Selectable, type Transaction } from 'kysely'
 import type { DialectCapabilities, VisageDatabase } from './database.js';
 import type { Database } from './schema.js';
 import type { VerificationBlobTable, VerificationTable } from './verification.table.js';
+import { createWriteBatcher, type Defer } from './write-batcher.js';
 
 // The expiry goes with the result, so the sweeper's index range holds only results that still exist.
 const noResult = { result_sealed: null, result_expires_at: null } as const;
 
-export function createVerificationRepository({ db, dialect }: VisageDatabase, clock: Clock): VerificationRepository {
+export function createVerificationRepository(
+  { db, dialect }: VisageDatabase,
+  clock: Clock,
+  options: { defer?: Defer } = {},
+): VerificationRepository {
+  // Reads of stored results are counted on the request path: claims that wait together share one commit.
+  const claimOne = createWriteBatcher(db, claimRead, options.defer);
   return {
     insert(record, blobs) {
       return db.transaction().execute(async (trx) => {
@@ -26,22 +33,7 @@ export function createVerificationRepository({ db, dialect }: VisageDatabase, cl
       return row && fromRow(row);
     },
 
-    async claimRead(orgId, id, now, maxReads, mode) {
-      // RETURNING yields the row this very update counted: no other write can fall between the claim and the read.
-      let query = db
-        .updateTable('verification')
-        .set((eb) => ({ reads: eb('reads', '+', 1) }))
-        .where('org_id', '=', orgId)
-        .where('id', '=', id);
-      if (mode) query = query.where('sandbox', '=', mode.sandbox ? 1 : 0);
-      const row = await query
-        .where('reads', '<', maxReads)
-        .where('result_sealed', 'is not', null)
-        .where('result_expires_at', '>', now)
-        .returningAll()
-        .executeTakeFirst();
-      return row && fromRow(row);
-    },
+    claimRead: (orgId, id, now, maxReads, mode) => claimOne({ orgId, id, now, maxReads, mode }),
 
     async markUnbilled(orgId, id) {
       await db
@@ -295,4 +287,29 @@ function toBlobRow(blob: StoredBlob): VerificationBlobTable {
 // Both drivers return Buffer; a plain view keeps Buffer's differing slice() (a view, not a copy) out of core.
 function plainBytes(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+interface ReadClaim {
+  readonly orgId: string;
+  readonly id: string;
+  readonly now: string;
+  readonly maxReads: number;
+  readonly mode: { readonly sandbox: boolean } | undefined;
+}
+
+async function claimRead(trx: Transaction<Database>, { orgId, id, now, maxReads, mode }: ReadClaim) {
+  // RETURNING yields the row this very update counted: no other write can fall between the claim and the read.
+  let query = trx
+    .updateTable('verification')
+    .set((eb) => ({ reads: eb('reads', '+', 1) }))
+    .where('org_id', '=', orgId)
+    .where('id', '=', id);
+  if (mode) query = query.where('sandbox', '=', mode.sandbox ? 1 : 0);
+  const row = await query
+    .where('reads', '<', maxReads)
+    .where('result_sealed', 'is not', null)
+    .where('result_expires_at', '>', now)
+    .returningAll()
+    .executeTakeFirst();
+  return row && fromRow(row);
 }
