@@ -162,6 +162,13 @@ describe('face engine: pool', () => {
     await expectEngineError(shortLived.analyze(fauci1), 'engine.closed');
   });
 
+  it('starts queued jobs in the order they were submitted', async () => {
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => engine.analyze(i % 2 ? fauci1 : fauci2)));
+    const starts = results.map((r) => r.worker.startedAt);
+    // Two workers take two jobs at a time: each job starts no later than the job two places after it.
+    starts.slice(0, -2).forEach((start, i) => expect(start).toBeLessThanOrEqual(starts[i + 2]!));
+  });
+
   it('lets the jobs in flight finish when disposed, and refuses the ones that come after', async () => {
     const draining = await createFaceEngine({ modelDir: defaultModelDir(), workers: 2 });
     await draining.analyze(fauci1);

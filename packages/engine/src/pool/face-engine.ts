@@ -59,6 +59,34 @@ export async function createFaceEngine(options: FaceEngineOptions): Promise<Face
   // Counted here rather than by piscina's maxQueue, which lets tasks through while workers are still starting.
   const maxInFlight = workers + maxQueue;
   let inFlight = 0;
+  // Jobs wait in our own first-in-first-out queue and reach piscina only when a worker is free. Piscina's queue
+  // lets tasks that carry an AbortSignal (ours all do, for the timeout) overtake one another: measured, about 1
+  // job in 130 waited 1-5 s behind later ones while each ran in ~40 ms.
+  const waiting: (() => void)[] = [];
+  let running = 0;
+  const takeWorker = (signal: AbortSignal): Promise<void> => {
+    if (running < workers) {
+      running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const start = () => {
+        signal.removeEventListener('abort', giveUp);
+        resolve();
+      };
+      const giveUp = () => {
+        waiting.splice(waiting.indexOf(start), 1);
+        reject(signal.reason);
+      };
+      waiting.push(start);
+      signal.addEventListener('abort', giveUp, { once: true });
+    });
+  };
+  const releaseWorker = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
   let closing: Promise<void> | undefined;
   let onIdle: (() => void) | undefined;
 
@@ -69,8 +97,15 @@ export async function createFaceEngine(options: FaceEngineOptions): Promise<Face
       if (inFlight >= maxInFlight) throw new EngineError('engine.overloaded', { in_flight: inFlight });
       inFlight++;
       let reply: WorkerReply;
+      // The limit runs from submission: time spent waiting for a worker counts.
+      const signal = AbortSignal.timeout(jobTimeoutMs);
       try {
-        reply = await pool.run({ bytes, options: analyzeOptions }, { signal: AbortSignal.timeout(jobTimeoutMs) });
+        await takeWorker(signal);
+        try {
+          reply = await pool.run({ bytes, options: analyzeOptions }, { signal });
+        } finally {
+          releaseWorker();
+        }
       } catch (error) {
         throw translatePoolError(error, jobTimeoutMs);
       } finally {
