@@ -10,6 +10,7 @@ export default defineConfig({
   resolve: {
     alias: [
       // Test support (fresh databases on both dialects, a whole test platform) for the other packages' tests.
+      { find: '@visage/core/testing', replacement: source('core', 'testing/index.ts') },
       { find: '@visage/storage/testing', replacement: source('storage', 'testing/index.ts') },
       { find: '@visage/server/testing', replacement: source('server', 'testing/index.ts') },
       ...['contracts', 'core', 'storage', 'server'].map((name) => ({

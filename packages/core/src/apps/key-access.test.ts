@@ -1,26 +1,8 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Organization } from '../accounts/accounts.ports.js';
-import type { SecretBox } from '../ports.js';
+import { aesGcmSecretBox } from '../testing/node-ports.js';
 import type { App, StoredApiKey } from './apps.ports.js';
 import { createKeyAccess } from './key-access.js';
-
-function aesGcmSecretBox(key = randomBytes(32)): SecretBox {
-  return {
-    seal(plain, context) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(context));
-      const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-      return new Uint8Array(Buffer.concat([iv, cipher.getAuthTag(), body]));
-    },
-    open(sealed, context) {
-      const bytes = Buffer.from(sealed);
-      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12)).setAAD(Buffer.from(context));
-      decipher.setAuthTag(bytes.subarray(12, 28));
-      return new Uint8Array(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]));
-    },
-  };
-}
 
 const now = new Date('2026-11-29T10:00:00Z');
 const secretBox = aesGcmSecretBox();

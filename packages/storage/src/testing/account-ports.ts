@@ -1,17 +1,10 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createAuditLog, type Clock, type Crypto, type PasswordHasher, type SecretBox } from '@visage/core';
+import { randomBytes } from 'node:crypto';
+import { testCrypto as nodeCrypto } from '@visage/core/testing';
+import { createAuditLog, type Clock, type PasswordHasher } from '@visage/core';
 import { createAuditLogRepository } from '../audit-log.repository.js';
 import type { VisageDatabase } from '../database.js';
 
-export const nodeCrypto: Crypto = {
-  sha256Hex: (data) => createHash('sha256').update(data).digest('hex'),
-  hmacSha256Hex: () => {
-    throw new Error('not needed by these tests');
-  },
-  equalHex: (a, b) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b)),
-  randomId: (prefix) => `${prefix}_${randomBytes(12).toString('base64url')}`,
-  randomToken: (bytes) => randomBytes(bytes).toString('base64url'),
-};
+export { aesGcmSecretBox, testCrypto as nodeCrypto } from '@visage/core/testing';
 
 /** Salted sha256: real enough to tell passwords apart, fast enough for tests (production uses argon2id). */
 export const fastHasher: PasswordHasher = {
@@ -24,23 +17,6 @@ export const fastHasher: PasswordHasher = {
     return nodeCrypto.equalHex(digest, nodeCrypto.sha256Hex(salt + password));
   },
 };
-
-export function aesGcmSecretBox(key: Uint8Array = randomBytes(32)): SecretBox {
-  return {
-    seal(plain, context) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(context));
-      const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-      return new Uint8Array(Buffer.concat([iv, cipher.getAuthTag(), body]));
-    },
-    open(sealed, context) {
-      const bytes = Buffer.from(sealed);
-      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12)).setAAD(Buffer.from(context));
-      decipher.setAuthTag(bytes.subarray(12, 28));
-      return new Uint8Array(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]));
-    },
-  };
-}
 
 /** A clock the test moves by hand. */
 export function manualClock(start = '2026-11-29T10:00:00Z'): Clock & { advanceSeconds(seconds: number): void } {
