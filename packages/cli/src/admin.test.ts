@@ -430,15 +430,16 @@ describe.concurrent('visage admin on SQLite', () => {
       expect(generated).toEqual({
         id: expect.stringMatching(/^usr_/),
         username: 'ops.bob',
+        role: 'admin',
         password: expect.stringMatching(/^\S{20,}$/),
       });
       const given = await json(
         ['user', 'create', '--username', 'ops.carol', '--role', 'admin', '--password-stdin'],
         'correct horse battery staple\n',
       );
-      expect(given).toEqual({ id: expect.stringMatching(/^usr_/), username: 'ops.carol' });
-      const text = await admin(['user', 'create', '--username', 'ops.dave', '--role', 'admin']);
-      expect(text.stdout).toMatch(/^created operator ops\.dave \(usr_\S+\)\npassword +\S{20,}\n$/);
+      expect(given).toEqual({ id: expect.stringMatching(/^usr_/), username: 'ops.carol', role: 'admin' });
+      const text = await admin(['user', 'create', '--username', 'ops.dave', '--role', 'reviewer']);
+      expect(text.stdout).toMatch(/^created operator ops\.dave \(usr_\S+, reviewer\)\npassword +\S{20,}\n$/);
       expect(text.stderr).toMatch(/only time the password is shown/);
 
       await fails(['user', 'create', '--username', 'ops.bob', '--role', 'admin'], 'account.username_taken');

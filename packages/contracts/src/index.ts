@@ -18,3 +18,8 @@ export {
 } from './errors.js';
 export * from './api/verification.schema.js';
 export * from './api/console.schema.js';
+export * from './api/certification.schema.js';
+export * from './api/notices.schema.js';
+export * from './api/finance.schema.js';
+export * from './api/admin.schema.js';
+export * from './api/account-mail.schema.js';

@@ -1,4 +1,53 @@
-export type { Clock, Crypto, IpAllowlist, PasswordHasher, SecretBox } from './ports.js';
+export type { Clock, Crypto, IpAllowlist, Mailer, MailMessage, PasswordHasher, SecretBox } from './ports.js';
+export * from './accounts/operator-roles.js';
+export * from './notices/notices.ports.js';
+export { notifySafely, type NoticeFailureHandler } from './notices/notify-safely.js';
+export * from './admin/admin.ports.js';
+export {
+  createCustomerAdmin,
+  usageSummaryDays,
+  type CustomerAdmin,
+  type CustomerDetail,
+  type StandingChange,
+  type UsageSummary,
+} from './admin/customers.service.js';
+export { createAgreementAdmin, type AgreementAdmin } from './admin/agreement-admin.service.js';
+export { createAuditBrowser, type AuditBrowser, type AuditPage } from './admin/audit-browser.service.js';
+export {
+  createDashboard,
+  maxDashboardDays,
+  type Dashboard,
+  type DashboardDay,
+  type DashboardService,
+} from './admin/dashboard.service.js';
+export { createOperatorAdmin, type OperatorAdmin } from './admin/operators.service.js';
+export {
+  createNotices,
+  defaultNoticePageSize,
+  maxNoticePageSize,
+  type Announcement,
+  type InboxPage,
+  type Notices,
+} from './notices/notices.service.js';
+export {
+  noticeLanguages,
+  noticeMail,
+  noticeText,
+  type NoticeLanguage,
+  type NoticeText,
+} from './notices/notice-text.js';
+export * from './complaints/complaints.ports.js';
+export * from './privacy/privacy.ports.js';
+export { createPrivacy, type Privacy } from './privacy/privacy.service.js';
+export {
+  createComplaints,
+  maxComplaintDescription,
+  maxComplaintNote,
+  maxComplaintSubject,
+  type ComplaintFiling,
+  type ComplaintPage,
+  type Complaints,
+} from './complaints/complaints.service.js';
 export {
   canonicalJson,
   genesisHash,
@@ -39,7 +88,12 @@ export {
   type Users,
 } from './accounts/users.service.js';
 export { createSessions, type SessionSummary, type Sessions } from './accounts/sessions.service.js';
-export { createAgreement, type Agreement, type AgreementDraft } from './accounts/agreement.service.js';
+export {
+  createAgreement,
+  type Agreement,
+  type AgreementDraft,
+  type AgreementStatus,
+} from './accounts/agreement.service.js';
 export * from './apps/apps.ports.js';
 export { normalizeCidr } from './apps/cidr.js';
 export { createApps, type AppChanges, type Apps } from './apps/apps.service.js';
@@ -84,6 +138,9 @@ export {
   type PriceSchedule,
   type Pricing,
 } from './billing/pricing.service.js';
+export * from './billing/topup-requests.service.js';
+export * from './billing/balance-alerts.service.js';
+export * from './billing/finance-desk.service.js';
 export {
   createIdempotency,
   type Idempotency,
@@ -120,3 +177,34 @@ export {
   type UsageQuery,
   type UsageReports,
 } from './verification/usage.service.js';
+export * from './accounts/account-tokens.ports.js';
+export type { MailLimits } from './accounts/account-token.js';
+export {
+  createEmailVerification,
+  defaultVerificationMailLimits,
+  emailVerificationTtlSeconds,
+  type EmailVerification,
+  type VerificationMailSent,
+} from './accounts/email-verification.service.js';
+export {
+  createPasswordReset,
+  defaultResetMailLimits,
+  passwordResetTtlSeconds,
+  type PasswordReset,
+} from './accounts/password-reset.service.js';
+export * from './mail/mail-outbox.ports.js';
+export {
+  createMailOutbox,
+  defaultMailPageSize,
+  maxMailPageSize,
+  redactTokens,
+  redactedToken,
+  type MailOutbox,
+  type MailPage,
+  type MailPageQuery,
+} from './mail/mail-outbox.service.js';
+export * from './certification/certification.ports.js';
+export * from './certification/credit-code.js';
+export * from './certification/resident-id.js';
+export * from './certification/name-screening.js';
+export * from './certification/certification.service.js';

@@ -29,3 +29,16 @@ export interface PasswordHasher {
 
 /** True when `ip` lies in one of the CIDRs (IPv4, IPv6, IPv4-mapped IPv6). */
 export type IpAllowlist = (ip: string, cidrs: readonly string[]) => boolean;
+
+export interface MailMessage {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  /** What the mail is for ('email_verification', 'password_reset', 'notice', …): the operator's outbox filters on it. */
+  readonly purpose: string;
+}
+
+/** Every message lands in the mail outbox; with SMTP configured it is also sent, and the outbox records the outcome. */
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}

@@ -15,9 +15,11 @@ import {
 } from 'fastify-type-provider-zod';
 import type { TrustProxy } from './config/config.schema.js';
 import { registerBodyParsers } from './http/body-parsers.js';
+import { registerConsoleStatic } from './http/console-static.js';
 import { toErrorReply } from './http/error-reply.js';
 import type { KeyLimiter } from './http/key-limiter.js';
 import { requireSignedCaller, type KeyGate, type SignatureCheck } from './http/signed-caller.js';
+import { registerAdminRoutes, type AdminDependencies } from './routes/admin.routes.js';
 import { registerConsoleRoutes, type ConsoleDependencies } from './routes/console.routes.js';
 import { registerV1Routes, type V1Dependencies } from './routes/v1.routes.js';
 
@@ -26,6 +28,8 @@ export interface AppOptions {
   readonly logger: FastifyServerOptions['logger'];
   readonly trustProxy: TrustProxy;
   readonly version: string;
+  /** The built web consoles (apps/console/dist by default). */
+  readonly consoleDistDir?: string;
 }
 
 export interface AppDependencies extends V1Dependencies {
@@ -34,6 +38,8 @@ export interface AppDependencies extends V1Dependencies {
   readonly limiter: KeyLimiter;
   /** The customer console's API (/console/api). */
   readonly console: ConsoleDependencies;
+  /** The operator console's API (/admin/api). */
+  readonly admin: AdminDependencies;
   /** Readiness: false while draining, or when the database does not answer. */
   readonly ready: () => Promise<boolean>;
 }
@@ -47,9 +53,33 @@ export const redactedLogPaths = [
   'res.headers["set-cookie"]',
 ];
 
+/**
+ * A request's URL as logged: the value of every `token` query parameter masked. The links that verification and
+ * password-reset mails carry (`/console/reset-password?token=…`) open console pages with GET, and pino logs each
+ * request's URL: unmasked, anyone reading the log could take over the account behind a live reset link.
+ */
+export const loggedUrl = (url: string): string => url.replace(/([?&;]token=)[^&#;]*/gi, '$1[redacted]');
+
+type LoggerOption = FastifyServerOptions['logger'];
+
+/** Fastify's request serializer, with the URL masked (`loggedUrl`); a caller's own serializers still win. */
+function withMaskedUrls(logger: LoggerOption): LoggerOption {
+  if (logger === undefined || logger === false) return logger;
+  const options = logger === true ? {} : logger;
+  const req = (request: FastifyRequest) => ({
+    method: request.method,
+    url: loggedUrl(request.url),
+    version: request.headers['accept-version'],
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  });
+  return { ...options, serializers: { req, ...options.serializers } } as LoggerOption;
+}
+
 export async function buildApp(options: AppOptions, deps: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger,
+    logger: withMaskedUrls(options.logger),
     bodyLimit: options.bodyLimitBytes,
     trustProxy: fastifyTrustProxy(options.trustProxy),
     // Our own ids: an incoming X-Request-Id is not trusted, it would let a caller forge log lines.
@@ -84,6 +114,13 @@ export async function buildApp(options: AppOptions, deps: AppDependencies): Prom
             description:
               'The console session cookie set by POST /console/api/session; non-GET requests also send the session’s X-CSRF-Token.',
           },
+          OperatorSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'visage_admin_session',
+            description:
+              'The operator session cookie set by POST /admin/api/session (path /admin); non-GET requests also send the session’s X-CSRF-Token. Each route needs one permission of the operator’s role.',
+          },
         },
       },
     },
@@ -103,7 +140,9 @@ export async function buildApp(options: AppOptions, deps: AppDependencies): Prom
   });
 
   const sendError = (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const mapped = toErrorReply(error, request.id, { bodyLimitBytes: options.bodyLimitBytes });
+    // A route may set a lower body limit than the server's (the sanctions import): the answer names the one applied.
+    const bodyLimitBytes = request.routeOptions?.bodyLimit ?? options.bodyLimitBytes;
+    const mapped = toErrorReply(error, request.id, { bodyLimitBytes });
     if (mapped.internal) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: mapped.code }, 'request refused');
     if (mapped.retryAfterSeconds !== undefined) reply.header('retry-after', String(mapped.retryAfterSeconds));
@@ -123,6 +162,10 @@ export async function buildApp(options: AppOptions, deps: AppDependencies): Prom
     registerV1Routes(scope, deps);
   });
   await app.register((scope) => registerConsoleRoutes(scope, deps));
+  await app.register((scope) => registerAdminRoutes(scope, deps));
+  await app.register((scope) =>
+    registerConsoleStatic(scope, options.consoleDistDir ? { distDir: options.consoleDistDir } : {}),
+  );
   return app;
 }
 

@@ -1,4 +1,9 @@
 import {
+  createAgreementAdmin,
+  createAuditBrowser,
+  createCustomerAdmin,
+  createDashboard,
+  createOperatorAdmin,
   createSignatureVerifier,
   createUsageReports,
   createVerificationService,
@@ -11,6 +16,7 @@ import { buildApp, redactedLogPaths } from './app.js';
 import type { Config } from './config/load-config.js';
 import { createFaceEnginePort } from './engine/face-engine.adapter.js';
 import { createKeyLimiter } from './http/key-limiter.js';
+import { createMailRequestThrottle, createRegistrationThrottle } from './http/mail-request-throttle.js';
 import { createSignInThrottle } from './http/sign-in-throttle.js';
 import { openServices, type Services } from './services.js';
 import { createSweeper } from './sweeper.js';
@@ -74,6 +80,8 @@ async function assemble(
     pseudonymize: services.pseudonymize,
   });
   let draining = false;
+  const signInThrottle = createSignInThrottle();
+  const { adminQueries: queries, notices } = services;
   const app = await buildApp(
     {
       bodyLimitBytes: config.bodyLimitBytes,
@@ -108,13 +116,61 @@ async function assemble(
         keys: services.keys,
         wallet,
         pricing,
+        topupRequests: services.topupRequests,
+        balanceAlerts: services.balanceAlerts,
+        notices: services.notices,
+        complaints: services.complaints,
+        privacy: services.privacy,
         usage: createUsageReports({ verifications: services.verifications }),
         secureCookies: config.secureCookies,
         keyRotationGraceSeconds: config.keyRotationGraceSeconds,
-        signInThrottle: createSignInThrottle(),
+        signInThrottle,
+        registrationThrottle: createRegistrationThrottle(config.registrationsPerIpPerHour),
+        certification: services.certification,
+        accountMail: {
+          emailVerification: services.emailVerification,
+          passwordReset: services.passwordReset,
+          smtp: services.mailer.smtp,
+          resetThrottle: createMailRequestThrottle(),
+          afterReply: services.afterReply,
+        },
+      },
+      admin: {
+        sessions: services.sessions,
+        certification: services.certification,
+        signInThrottle,
+        secureCookies: config.secureCookies,
+        customers: createCustomerAdmin({
+          queries,
+          organizations: services.organizations,
+          apps: services.apps,
+          keys: services.keys,
+          wallet,
+          usage: createUsageReports({ verifications: services.verifications }),
+          notices,
+          clock,
+          onError: services.noticeFailed,
+        }),
+        agreements: createAgreementAdmin({
+          agreement: services.agreement,
+          queries,
+          notices,
+          onError: services.noticeFailed,
+        }),
+        auditLog: createAuditBrowser({ queries, audit: services.audit, clock }),
+        dashboard: createDashboard({ queries, clock }),
+        topupRequests: services.topupRequests,
+        financeDesk: services.financeDesk,
+        balanceAlerts: services.balanceAlerts,
+        notices: services.notices,
+        complaints: services.complaints,
+        operators: createOperatorAdmin({ queries, users: services.users }),
+        mailOutbox: services.mailOutbox,
       },
     },
   );
+  // Notices that fail after a committed change, low-balance alerts that fail: logged with the requests.
+  services.logProblemsTo(app.log);
   const requests = trackRequestsInFlight(app);
   const sweeper = createSweeper(services, {
     intervalSeconds: config.sweepIntervalSeconds,

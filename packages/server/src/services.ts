@@ -5,13 +5,27 @@ import {
   createIdempotency,
   createKeyAccess,
   createKeys,
+  createNotices,
+  createComplaints,
+  createPrivacy,
+  createEmailVerification,
+  createMailOutbox,
+  createPasswordReset,
   createOrganizations,
   createPricing,
   createSessions,
   createUsers,
   createWallet,
+  createBalanceAlerts,
+  createFinanceDesk,
+  createTopupRequests,
+  createCertification,
+  type NoticeFailureHandler,
 } from '@visage/core';
 import {
+  createAdminQueryRepository,
+  createAccountTokenRepository,
+  createMailOutboxRepository,
   createAgreementRepository,
   createApiKeyRepository,
   createAppRepository,
@@ -20,23 +34,34 @@ import {
   createDeletionReceiptRepository,
   createIdempotencyRepository,
   createLedgerRepository,
+  createNoticeRepository,
+  createComplaintRepository,
+  createPrivacyRepository,
+  createBalanceAlertRepository,
+  createTopupRequestRepository,
   createNonceStore,
   createOrganizationRepository,
   createPriceRepository,
   createSessionRepository,
   createUserRepository,
   createVerificationRepository,
+  createCertificationRepository,
+  createIndustryRepository,
+  createSanctionsRepository,
   locateDatabase,
   migrateToLatest,
   openDatabase,
   type VisageDatabase,
 } from '@visage/storage';
 import { argon2PasswordHasher } from './adapters/argon2-password-hasher.js';
+import { createMailer, smtpTransport } from './adapters/mailer.js';
+import { createBackgroundWork } from './background-work.js';
 import { ipAllowlist } from './adapters/ip-allowlist.js';
 import { nodeCrypto, systemClock } from './adapters/node-crypto.js';
 import { createPseudonymizer } from './adapters/pseudonymizer.js';
 import { createSecretBox } from './adapters/secret-box.js';
 import type { Config } from './config/load-config.js';
+import { stderrProblemLog, type ProblemLog } from './problem-log.js';
 import { loadMasterKey } from './config/master-key.js';
 
 /**
@@ -61,6 +86,18 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
   // Writes on the request path wait for the rest of this event-loop turn, so that concurrent requests share a commit.
   const defer = setImmediate;
   const audit = createAuditLog({ repository: createAuditLogRepository(database, { defer }), clock, crypto });
+  // Failures that must not fail the action behind them (a notice after a committed change, the low-balance alert)
+  // are logged: to stderr until the server points them at its logger (`logProblemsTo(app.log)`).
+  let problemLog: ProblemLog = stderrProblemLog;
+  const noticeFailed: NoticeFailureHandler = (error, request) =>
+    problemLog.error(
+      { err: error, notice_kind: request.kind, org_ids: request.orgIds },
+      'notice not sent after a committed change',
+    );
+  // Work a request does after answering (a password reset's lookup, token and mail): drained on close.
+  const afterReply = createBackgroundWork((error, task) =>
+    problemLog.error({ err: error, task }, 'work after the answer failed'),
+  );
 
   const orgRepo = createOrganizationRepository(database);
   const userRepo = createUserRepository(database);
@@ -69,9 +106,11 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
   const organizations = createOrganizations({ repo: orgRepo, clock, crypto, audit });
   const agreement = createAgreement({ repo: createAgreementRepository(database), clock, crypto, audit });
   const users = createUsers({ users: userRepo, hasher: argon2PasswordHasher, clock, crypto, audit });
+  const sessionRepo = createSessionRepository(database);
   const sessions = createSessions({
-    sessions: createSessionRepository(database),
+    sessions: sessionRepo,
     users: userRepo,
+    orgs: orgRepo,
     hasher: argon2PasswordHasher,
     clock,
     crypto,
@@ -97,13 +136,92 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
     clock,
   });
   const pricing = createPricing({ repo: createPriceRepository(database), clock, crypto, audit });
-  const wallet = createWallet({ ledger: createLedgerRepository(database, clock), clock, crypto, audit });
+  const wallet = createWallet({
+    ledger: createLedgerRepository(database, clock),
+    clock,
+    crypto,
+    audit,
+    // Told after each movement, without waiting: the low-balance alert (created below, once notices exist).
+    watcher: { afterChange: (orgId, kind) => balanceAlerts.afterChange(orgId, kind) },
+  });
+  // Every mail lands in the outbox; with VISAGE_SMTP_URL it is also sent, and the outbox records the outcome.
+  const mailOutboxRepo = createMailOutboxRepository(database);
+  const mailer = createMailer({
+    outbox: mailOutboxRepo,
+    clock,
+    crypto,
+    from: config.mailFrom,
+    transport: config.smtpUrl === undefined ? undefined : smtpTransport(config.smtpUrl),
+  });
+  const accountTokens = createAccountTokenRepository(database);
+  const mailPorts = { tokens: accountTokens, mailer, clock, crypto, audit, publicUrl: config.publicUrl };
+  const emailVerification = createEmailVerification({ ...mailPorts, users: userRepo });
+  const passwordReset = createPasswordReset({
+    ...mailPorts,
+    users: userRepo,
+    sessions: sessionRepo,
+    hasher: argon2PasswordHasher,
+  });
   const idempotency = createIdempotency({
     repo: createIdempotencyRepository(database),
     clock,
     // A key is held while its call runs; the call's two engine jobs are bounded by the engine timeout each, so the
     // lock outlasts any call and a retry cannot run beside the first one.
     lockSeconds: 2 * Math.ceil(config.engineTimeoutMs / 1000) + 60,
+  });
+  // In-site notices (NoticeSender for every service that tells a customer something), mailed through the Mailer.
+  const notices = createNotices({ repo: createNoticeRepository(database), mailer, clock, crypto, audit });
+  // Money in the consoles: low-balance alert, customers' top-up requests, the operator's finance desk.
+  const balanceAlerts = createBalanceAlerts({
+    repo: createBalanceAlertRepository(database),
+    balances: (orgId) => wallet.balances(orgId),
+    notices,
+    clock,
+    audit,
+    onError: (error) => problemLog.error({ err: error }, 'low-balance alert failed'),
+  });
+  const topupRequests = createTopupRequests({
+    repo: createTopupRequestRepository(database),
+    wallet,
+    notices,
+    clock,
+    crypto,
+    audit,
+    onError: noticeFailed,
+  });
+  const financeDesk = createFinanceDesk({ wallet, pricing, organizations, notices, onError: noticeFailed });
+  // Complaints (a compromised-account report freezes the organisation) and the console's privacy pages.
+  const complaints = createComplaints({
+    repo: createComplaintRepository(database),
+    notices,
+    clock,
+    crypto,
+    audit,
+    onError: noticeFailed,
+  });
+  // Enterprise certification: application, sealed documents, industry catalogue, sanctions screening, review.
+  const certification = createCertification({
+    applications: createCertificationRepository(database),
+    industries: createIndustryRepository(database),
+    sanctions: createSanctionsRepository(database),
+    organizations,
+    notices,
+    secretBox,
+    clock,
+    crypto,
+    audit,
+    onError: noticeFailed,
+  });
+  const verificationRepo = createVerificationRepository(database, clock, { defer });
+  const receiptRepo = createDeletionReceiptRepository(database);
+  const privacy = createPrivacy({
+    verifications: verificationRepo,
+    receipts: receiptRepo,
+    repo: createPrivacyRepository(database),
+    pseudonymize,
+    audit,
+    clock,
+    crypto,
   });
 
   return {
@@ -124,11 +242,40 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
     pricing,
     wallet,
     idempotency,
+    notices,
+    complaints,
+    privacy,
+    mailer,
+    emailVerification,
+    passwordReset,
+    mailOutbox: createMailOutbox({ repo: mailOutboxRepo, audit }),
+    /** The outbox's rows, for the retention sweep (VISAGE_MAIL_RETENTION_DAYS). */
+    mailOutboxRepository: mailOutboxRepo,
+    /** Work started after a request's answer (tests wait for it with `afterReply.drain()`). */
+    afterReply,
+    accountTokens,
+    balanceAlerts,
+    topupRequests,
+    financeDesk,
+    certification,
+    /** The admin console's read-side queries across organisations. */
+    adminQueries: createAdminQueryRepository(database),
     nonces: createNonceStore(database, clock, { defer }),
+    /** Reports a notice that failed after its change was committed (for services built outside, e.g. the admin's). */
+    noticeFailed,
+    /** Sends the failures that must not fail an action (see `noticeFailed`) to the server's logger. */
+    logProblemsTo(log: ProblemLog): void {
+      problemLog = log;
+    },
     consents: createConsentRepository(database),
-    verifications: createVerificationRepository(database, clock, { defer }),
-    receipts: createDeletionReceiptRepository(database),
-    close: () => database.destroy(),
+    verifications: verificationRepo,
+    receipts: receiptRepo,
+    close: async () => {
+      await balanceAlerts.idle();
+      await afterReply.drain();
+      await mailer.close();
+      await database.destroy();
+    },
   };
 }
 

@@ -3,10 +3,12 @@ import type { Services } from './services.js';
 
 /** Reservations older than this were left by a crashed call: no call takes this long, so they are voided. */
 const staleReservationSeconds = 15 * 60;
+const dayMs = 86_400_000;
 
 /**
  * Retention and housekeeping, at start-up and then on a schedule: expired results and kept images, used nonces,
- * idempotency records past 24 h, expired console sessions, and reservations a crash left held. Each run is idempotent, so several server
+ * idempotency records past 24 h, expired console sessions and mailed account links, outbox mails past
+ * VISAGE_MAIL_RETENTION_DAYS, and reservations a crash left held. Each run is idempotent, so several server
  * processes may sweep the same database.
  */
 export function createSweeper(services: Services, options: { intervalSeconds: number; log: FastifyBaseLogger }) {
@@ -20,7 +22,14 @@ export function createSweeper(services: Services, options: { intervalSeconds: nu
     const idempotency = await services.idempotency.sweep();
     const reservations = await services.wallet.voidStale(new Date(now.getTime() - staleReservationSeconds * 1000));
     const sessions = await services.sessions.sweepExpired();
-    options.log.info({ sweep: { ...expired, nonces, idempotency, reservations, sessions } }, 'retention sweep');
+    const accountTokens = await services.accountTokens.deleteExpired(now.toISOString());
+    const mails = await services.mailOutboxRepository.deleteCreatedBefore(
+      new Date(now.getTime() - services.config.mailRetentionDays * dayMs).toISOString(),
+    );
+    options.log.info(
+      { sweep: { ...expired, nonces, idempotency, reservations, sessions, accountTokens, mails } },
+      'retention sweep',
+    );
   }
 
   const runOnce = () =>

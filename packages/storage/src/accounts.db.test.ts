@@ -161,16 +161,18 @@ for (const dialect of dialectNames) {
       const chosen = await users.createOperator({
         username: 'carol',
         password: 'carol has a long one',
+        role: 'reviewer',
         actor: 'cli:root',
       });
+      expect(chosen.user.role).toBe('reviewer');
       expect(chosen).not.toHaveProperty('generatedPassword');
       await expect(users.createOperator({ username: 'ALICE', actor: 'cli:root' })).rejects.toMatchObject({
         code: 'account.username_taken',
       });
       const entries = await audited.recorded();
       expect(entries.map((e) => [e.actor, e.action, e.data])).toEqual([
-        ['cli:root', 'operator.create', { username: 'alice' }],
-        ['cli:root', 'operator.create', { username: 'carol' }],
+        ['cli:root', 'operator.create', { username: 'alice', role: 'admin' }],
+        ['cli:root', 'operator.create', { username: 'carol', role: 'reviewer' }],
       ]);
     });
   });

@@ -87,7 +87,7 @@ for (const dialect of dialectNames) {
       expect(await agreement.hasAcceptedCurrent(orgId)).toBe(true);
     });
 
-    it('records acceptance of the current version only, and asks again when a new one takes effect', async () => {
+    it('records acceptance of a published version only, and asks again when a new one takes effect', async () => {
       await publish(inDays(0));
       expect(await agreement.hasAcceptedCurrent(orgId)).toBe(false);
       await expect(agreement.accept({ orgId, userId, version: 2, ip: '192.0.2.1' })).rejects.toMatchObject({
@@ -111,6 +111,27 @@ for (const dialect of dialectNames) {
       expect(await agreement.hasAcceptedCurrent(orgId)).toBe(false);
       await agreement.accept({ orgId, userId, version: 2, ip: null });
       expect(await agreement.hasAcceptedCurrent(orgId)).toBe(true);
+    });
+
+    it('accepts an upcoming version in advance, so that the organisation stays accepted when it takes effect', async () => {
+      await publish(inDays(0));
+      await agreement.accept({ orgId, userId, version: 1, ip: null });
+      const upcoming = await publish(inDays(3), 'revised');
+      await expect(agreement.accept({ orgId, userId, version: 3, ip: null })).rejects.toMatchObject({
+        code: 'agreement.version_mismatch',
+        details: { current_version: 1, upcoming_versions: [2] },
+      });
+      const early = await agreement.accept({ orgId, userId, version: 2, ip: '192.0.2.1' });
+      expect(early).toMatchObject({ agreementId: upcoming.id, version: 2, termsSha256: upcoming.termsSha256 });
+      expect(await agreement.statusOf(orgId)).toEqual({
+        current: expect.objectContaining({ version: 1 }),
+        acceptedCurrent: true,
+        upcoming: [{ version: upcoming, accepted: true }],
+      });
+      clock.advanceSeconds(3 * 86_400);
+      expect(await agreement.hasAcceptedCurrent(orgId)).toBe(true);
+      expect(await agreement.statusOf(orgId)).toEqual({ current: upcoming, acceptedCurrent: true, upcoming: [] });
+      expect(await agreement.accept({ orgId, userId, version: 2, ip: null })).toEqual(early);
     });
 
     it('keeps the first acceptance when the same version is accepted again', async () => {

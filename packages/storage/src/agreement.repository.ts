@@ -25,7 +25,7 @@ export function createAgreementRepository({ db }: VisageDatabase): AgreementRepo
 
     async latest() {
       const row = await versions().orderBy('version', 'desc').limit(1).executeTakeFirst();
-      return row && fromVersionRow(row);
+      return row && agreementVersionFromRow(row);
     },
 
     async effectiveAt(now) {
@@ -34,12 +34,12 @@ export function createAgreementRepository({ db }: VisageDatabase): AgreementRepo
         .orderBy('version', 'desc')
         .limit(1)
         .executeTakeFirst();
-      return row && fromVersionRow(row);
+      return row && agreementVersionFromRow(row);
     },
 
     async upcoming(now) {
       const rows = await versions().where('effective_at', '>', now).orderBy('version').execute();
-      return rows.map(fromVersionRow);
+      return rows.map(agreementVersionFromRow);
     },
 
     async accept(proposed) {
@@ -50,12 +50,12 @@ export function createAgreementRepository({ db }: VisageDatabase): AgreementRepo
         .execute();
       const stored = await acceptance(proposed.orgId, proposed.agreementId);
       if (!stored) throw new Error(`acceptance of ${proposed.agreementId} by ${proposed.orgId} vanished`);
-      return fromAcceptanceRow(stored);
+      return agreementAcceptanceFromRow(stored);
     },
 
     async findAcceptance(orgId, agreementId) {
       const row = await acceptance(orgId, agreementId);
-      return row && fromAcceptanceRow(row);
+      return row && agreementAcceptanceFromRow(row);
     },
   };
 }
@@ -74,7 +74,7 @@ function toVersionRow(version: AgreementVersion): Selectable<AgreementVersionTab
   };
 }
 
-function fromVersionRow(row: Selectable<AgreementVersionTable>): AgreementVersion {
+export function agreementVersionFromRow(row: Selectable<AgreementVersionTable>): AgreementVersion {
   return {
     id: row.id,
     version: Number(row.version),
@@ -102,7 +102,7 @@ function toAcceptanceRow(acceptance: AgreementAcceptance): Selectable<AgreementA
   };
 }
 
-function fromAcceptanceRow(row: Selectable<AgreementAcceptanceTable>): AgreementAcceptance {
+export function agreementAcceptanceFromRow(row: Selectable<AgreementAcceptanceTable>): AgreementAcceptance {
   return {
     id: row.id,
     orgId: row.org_id,

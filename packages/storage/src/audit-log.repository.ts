@@ -64,7 +64,7 @@ export function createAuditLogRepository(
         .orderBy('seq')
         .limit(limit)
         .execute();
-      return rows.map(fromRow);
+      return rows.map(auditEntryFromRow);
     },
   };
 }
@@ -84,7 +84,7 @@ function toRow(entry: AuditEntry): Selectable<AuditLogTable> {
   };
 }
 
-function fromRow(row: Selectable<AuditLogTable>): AuditEntry {
+export function auditEntryFromRow(row: Selectable<AuditLogTable>): AuditEntry {
   return {
     seq: Number(row.seq),
     id: row.id,

@@ -21,14 +21,14 @@ const accountId = (orgId: string, account: Posting['account']) =>
   isOrgAccount(account) ? `${orgId}:${account}` : account;
 
 /**
- * The ledger on both dialects. Every write runs in one database transaction. On PostgreSQL, writers of one
- * organisation queue on its account rows (SELECT … FOR NO KEY UPDATE, then conditional updates); SQLite runs one
- * transaction at a time. Balances are also guarded by the schema: an organisation account cannot go negative.
+ * The ledger's writes inside a caller's database transaction, shared by the ledger repository and by writers that
+ * change their own rows in the same transaction as a ledger entry (a confirmed top-up request). On PostgreSQL,
+ * writers of one organisation queue on its account rows (SELECT … FOR NO KEY UPDATE, then conditional updates);
+ * SQLite runs one transaction at a time.
  */
-export function createLedgerRepository({ db, dialect }: VisageDatabase, clock: Clock): LedgerRepository {
+export function ledgerWrites({ dialect }: Pick<VisageDatabase, 'dialect'>) {
   /** Creates the organisation's accounts if missing and reads their balances, locked until the transaction ends. */
-  async function lockBalances(trx: Transaction<Database>, orgId: string): Promise<Balances> {
-    const createdAt = clock.now().toISOString();
+  async function lockBalances(trx: Transaction<Database>, orgId: string, createdAt: string): Promise<Balances> {
     await trx
       .insertInto('ledger_account')
       .values(
@@ -97,22 +97,44 @@ export function createLedgerRepository({ db, dialect }: VisageDatabase, clock: C
       .execute();
   }
 
+  /**
+   * Stores a top-up or grant; the organisation's balances must already be locked by `lockBalances` in `trx`.
+   * A top-up whose reference the organisation already used: 'billing.duplicate_reference'.
+   */
+  async function appendLocked(trx: Transaction<Database>, transaction: LedgerTransaction): Promise<void> {
+    if (transaction.kind === 'topup' && transaction.reference !== null) {
+      // Checked under the organisation's lock, so a concurrent top-up with the same reference sees this one.
+      const earlier = await trx
+        .selectFrom('ledger_transaction')
+        .select('id')
+        .where('org_id', '=', transaction.orgId)
+        .where('kind', '=', 'topup')
+        .where('reference', '=', transaction.reference)
+        .executeTakeFirst();
+      if (earlier) throw new DomainError('billing.duplicate_reference', { reference: transaction.reference });
+    }
+    await store(trx, transaction);
+  }
+
+  return { lockBalances, store, appendLocked };
+}
+
+/**
+ * The ledger on both dialects. Every write runs in one database transaction (see `ledgerWrites` for the locking).
+ * Balances are also guarded by the schema: an organisation account cannot go negative.
+ */
+export function createLedgerRepository(database: VisageDatabase, clock: Clock): LedgerRepository {
+  const { db } = database;
+  const writes = ledgerWrites(database);
+  const lockBalances = (trx: Transaction<Database>, orgId: string) =>
+    writes.lockBalances(trx, orgId, clock.now().toISOString());
+  const { store } = writes;
+
   return {
     append(transaction) {
       return db.transaction().execute(async (trx) => {
         await lockBalances(trx, transaction.orgId);
-        if (transaction.kind === 'topup' && transaction.reference !== null) {
-          // Checked under the organisation's lock, so a concurrent top-up with the same reference sees this one.
-          const earlier = await trx
-            .selectFrom('ledger_transaction')
-            .select('id')
-            .where('org_id', '=', transaction.orgId)
-            .where('kind', '=', 'topup')
-            .where('reference', '=', transaction.reference)
-            .executeTakeFirst();
-          if (earlier) throw new DomainError('billing.duplicate_reference', { reference: transaction.reference });
-        }
-        await store(trx, transaction);
+        await writes.appendLocked(trx, transaction);
       });
     },
 

@@ -11,12 +11,12 @@ export function createOrganizationRepository({ db }: VisageDatabase): Organizati
 
     async find(id) {
       const row = await db.selectFrom('organization').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && fromRow(row);
+      return row && organizationFromRow(row);
     },
 
     async list() {
       const rows = await db.selectFrom('organization').selectAll().orderBy('created_at').orderBy('id').execute();
-      return rows.map(fromRow);
+      return rows.map(organizationFromRow);
     },
 
     async updateStanding(id, expected, next) {
@@ -40,10 +40,11 @@ export function toOrganizationRow(org: Organization): Selectable<OrganizationTab
     status: org.status,
     created_at: org.createdAt,
     updated_at: org.updatedAt,
+    frozen_at: org.frozenAt ?? null,
   };
 }
 
-function fromRow(row: Selectable<OrganizationTable>): Organization {
+export function organizationFromRow(row: Selectable<OrganizationTable>): Organization {
   return {
     id: row.id,
     name: row.name,
@@ -51,5 +52,6 @@ function fromRow(row: Selectable<OrganizationTable>): Organization {
     status: row.status,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    frozenAt: row.frozen_at,
   };
 }

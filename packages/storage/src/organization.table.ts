@@ -7,4 +7,6 @@ export interface OrganizationTable {
   status: OrganizationStatus;
   created_at: string;
   updated_at: string;
+  /** Set by a compromised-account report: live keys stop until the operator lifts it. */
+  frozen_at: string | null;
 }

@@ -16,15 +16,35 @@ import type {
 import type { IdempotencyRecordTable } from './idempotency.table.js';
 import type { ConsentTable } from './consent.table.js';
 import type { DeletionReceiptTable } from './deletion-receipt.table.js';
+import type {
+  CertificationApplicationTable,
+  CertificationDocumentTable,
+  IndustryTable,
+  SanctionsEntryTable,
+  SanctionsListTable,
+} from './certification.table.js';
+import type { NoticeInboxTable, NoticeTable } from './notice.table.js';
+import type { ComplaintTable } from './complaint.table.js';
 import type { VerificationBlobTable, VerificationTable } from './verification.table.js';
+import type { BalanceAlertTable, TopupRequestTable } from './topup-request.table.js';
+
+import type { AccountTokenTable } from './account-token.table.js';
+import type { MailOutboxTable } from './mail-outbox.table.js';
 
 export interface Database {
+  industry: IndustryTable;
+  certification_application: CertificationApplicationTable;
+  certification_document: CertificationDocumentTable;
+  sanctions_list: SanctionsListTable;
+  sanctions_entry: SanctionsEntryTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   request_nonce: NonceTable;
   organization: OrganizationTable;
   user_account: UserAccountTable;
   user_session: UserSessionTable;
+  account_token: AccountTokenTable;
+  mail_outbox: MailOutboxTable;
   agreement_version: AgreementVersionTable;
   agreement_acceptance: AgreementAcceptanceTable;
   app: AppTable;
@@ -39,4 +59,9 @@ export interface Database {
   verification: VerificationTable;
   verification_blob: VerificationBlobTable;
   deletion_receipt: DeletionReceiptTable;
+  topup_request: TopupRequestTable;
+  balance_alert: BalanceAlertTable;
+  notice: NoticeTable;
+  notice_inbox: NoticeInboxTable;
+  complaint: ComplaintTable;
 }

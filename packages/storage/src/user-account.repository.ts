@@ -1,5 +1,5 @@
 import type { UserCredentials, UserRepository } from '@visage/core';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { commitWhen } from './commit-when.js';
 import type { VisageDatabase } from './database.js';
 import { toOrganizationRow } from './organization.repository.js';
@@ -20,12 +20,38 @@ export function createUserRepository(database: VisageDatabase): UserRepository {
 
     async find(id) {
       const row = await db.selectFrom('user_account').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && fromRow(row);
+      return row && userCredentialsFromRow(row);
     },
 
     async findByUsername(username) {
       const row = await db.selectFrom('user_account').selectAll().where('username', '=', username).executeTakeFirst();
-      return row && fromRow(row);
+      return row && userCredentialsFromRow(row);
+    },
+
+    async findByEmail(email, limit) {
+      const rows = await db
+        .selectFrom('user_account')
+        .selectAll()
+        .where(sql<string>`lower(email)`, '=', email.trim().toLowerCase())
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(userCredentialsFromRow);
+    },
+
+    async markEmailVerified(id, email, at) {
+      const result = await db
+        .updateTable('user_account')
+        .set({ email_verified_at: at })
+        .where('id', '=', id)
+        .where('email', '=', email)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async setPasswordHash(id, passwordHash) {
+      await db.updateTable('user_account').set({ password_hash: passwordHash }).where('id', '=', id).execute();
     },
   };
 }
@@ -49,6 +75,7 @@ function toRow(user: UserCredentials): Selectable<UserAccountTable> {
     org_id: user.orgId,
     username: user.username,
     email: user.email,
+    email_verified_at: user.emailVerifiedAt,
     mobile: user.mobile,
     password_hash: user.passwordHash,
     role: user.role,
@@ -57,12 +84,13 @@ function toRow(user: UserCredentials): Selectable<UserAccountTable> {
   };
 }
 
-function fromRow(row: Selectable<UserAccountTable>): UserCredentials {
+export function userCredentialsFromRow(row: Selectable<UserAccountTable>): UserCredentials {
   return {
     id: row.id,
     orgId: row.org_id,
     username: row.username,
     email: row.email,
+    emailVerifiedAt: row.email_verified_at,
     mobile: row.mobile,
     passwordHash: row.password_hash,
     role: row.role,

@@ -7,6 +7,7 @@ export interface UserAccountTable {
   org_id: string | null;
   username: string;
   email: string | null;
+  email_verified_at: string | null;
   mobile: string | null;
   password_hash: string;
   role: UserRole;

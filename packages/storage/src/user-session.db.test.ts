@@ -1,6 +1,7 @@
 import { createSessions, createUsers } from '@visage/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VisageDatabase } from './database.js';
+import { createOrganizationRepository } from './organization.repository.js';
 import { auditOn, fastHasher, manualClock, nodeCrypto } from './testing/account-ports.js';
 import { dialectNames, freshDatabase } from './testing/dialects.js';
 import { createUserRepository } from './user-account.repository.js';
@@ -38,6 +39,7 @@ for (const dialect of dialectNames) {
       sessions = createSessions({
         sessions: createSessionRepository(database),
         users,
+        orgs: createOrganizationRepository(database),
         hasher: fastHasher,
         clock,
         crypto: nodeCrypto,

@@ -4,6 +4,7 @@ import type { DialectCapabilities, VisageDatabase } from './database.js';
 import type { Database } from './schema.js';
 import type { VerificationBlobTable, VerificationTable } from './verification.table.js';
 import { createWriteBatcher, type Defer } from './write-batcher.js';
+import { olderThan } from './keyset-page.js';
 
 // The expiry goes with the result, so the sweeper's index range holds only results that still exist.
 const noResult = { result_sealed: null, result_expires_at: null } as const;
@@ -133,14 +134,7 @@ export function createVerificationRepository(
         .$if(bizNo !== undefined, (query) => query.where('biz_no', '=', bizNo!))
         .$if(from !== undefined, (query) => query.where('created_at', '>=', from!))
         .$if(to !== undefined, (query) => query.where('created_at', '<', to!))
-        .$if(after !== undefined, (query) =>
-          query.where((eb) =>
-            eb.or([
-              eb('created_at', '<', after!.createdAt),
-              eb.and([eb('created_at', '=', after!.createdAt), eb('id', '<', after!.id)]),
-            ]),
-          ),
-        )
+        .$if(after !== undefined, (query) => query.where(olderThan(after!)))
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .limit(limit)

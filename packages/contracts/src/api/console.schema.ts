@@ -46,21 +46,25 @@ export const consoleUserSchema = z
   .object({
     id: z.string(),
     username: z.string(),
-    role: z.enum(['owner', 'member', 'admin']).describe('admin: an operator, who belongs to no organisation.'),
+    role: z
+      .enum(['owner', 'member', 'admin', 'reviewer', 'finance', 'support'])
+      .describe('admin, reviewer, finance, support: an operator, who belongs to no organisation.'),
     org_id: z.string().nullable(),
+    email: z.string().nullable(),
+    email_verified: z.boolean().describe('True once the user opened the link of a verification (or reset) mail.'),
   })
   .meta({ id: 'ConsoleUser' });
 
+const csrfToken = z
+  .string()
+  .describe('Send it as X-CSRF-Token with every non-GET request of this session (sign-in and GET session return it).');
+
 export const consoleSessionSchema = z
-  .object({ user: consoleUserSchema, expires_at: isoTime })
+  .object({ user: consoleUserSchema, expires_at: isoTime, csrf_token: csrfToken })
   .meta({ id: 'ConsoleSession' });
 
 export const consoleLoginResponseSchema = consoleSessionSchema
-  .extend({
-    csrf_token: z
-      .string()
-      .describe('Send it as X-CSRF-Token with every non-GET request of this session. It is shown only here.'),
-  })
+  .extend({ csrf_token: csrfToken })
   .meta({ id: 'ConsoleLogin' });
 
 export const consoleSessionListSchema = z
@@ -96,6 +100,9 @@ export const consoleOrganizationSchema = z
       .describe('The certification while the organisation is active, otherwise its status.'),
     certification,
     status: z.enum(['active', 'suspended', 'terminated']),
+    frozen_at: nullableIsoTime.describe(
+      'Set while a compromised-account report freezes the organisation: live keys are refused (sandbox keys work) until the operator resolves the report.',
+    ),
     created_at: isoTime,
   })
   .meta({ id: 'ConsoleOrganization' });
@@ -111,10 +118,22 @@ export const agreementVersionSchema = z
   })
   .meta({ id: 'AgreementVersion' });
 
+export const upcomingAgreementVersionSchema = agreementVersionSchema
+  .extend({
+    accepted: z
+      .boolean()
+      .describe(
+        'True when the organisation accepted this version in advance; if not, its live keys stop from effective_at until it does.',
+      ),
+  })
+  .meta({ id: 'UpcomingAgreementVersion' });
+
 export const consoleAgreementSchema = z
   .object({
     current: agreementVersionSchema.nullable().describe('The version in force; null until one takes effect.'),
-    upcoming: z.array(agreementVersionSchema).describe('Published versions that take effect later.'),
+    upcoming: z
+      .array(upcomingAgreementVersionSchema)
+      .describe('Published versions that take effect later, in version order; each can be accepted in advance.'),
     accepted_current: z
       .boolean()
       .describe('True when the organisation accepted the version in force, or when none is in force.'),
@@ -122,7 +141,12 @@ export const consoleAgreementSchema = z
   .meta({ id: 'ConsoleAgreement' });
 
 export const agreementAcceptanceRequestSchema = z
-  .object({ version: z.int().min(1).describe('The version read, which must be the one in force.') })
+  .object({
+    version: z
+      .int()
+      .min(1)
+      .describe('The version read: the one in force, or a published upcoming one (accepted in advance).'),
+  })
   .strict()
   .meta({ id: 'AgreementAcceptanceRequest' });
 

@@ -18,6 +18,17 @@ describe('account field rules', () => {
     expect(pathsOf({ mobile: '13800138000' })).toEqual([]);
     expect(pathsOf({ email: 'ops@example', mobile: '+86 138' })).toEqual(['email', 'mobile']);
     expect(pathsOf({ email: 'two@@example.cn', mobile: '1234567890123456' })).toEqual(['email', 'mobile']);
+    expect(pathsOf({ email: 'first.last+tag@mail.example.cn' })).toEqual([]);
+    // Mail headers would read these as several recipients, a group or a display name: not one mailbox.
+    for (const email of [
+      'root,ops@example.cn',
+      'root;ops@example.cn',
+      'team:ops@example.cn',
+      'ops@example.cn>,<root',
+    ]) {
+      expect(pathsOf({ email }), email).toEqual(['email']);
+    }
+    expect(pathsOf({ email: 'ops@example.cn\u0000' })).toEqual(['email']);
     expect(pathsOf({ mobile: '12345' })).toEqual(['mobile']);
   });
 

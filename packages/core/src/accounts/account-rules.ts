@@ -7,7 +7,12 @@ export function normalizeUsername(raw: string): string {
 
 const fieldRules = {
   username: { pattern: /^[a-z0-9_.-]{3,32}$/, message: 'must be 3-32 characters of a-z, 0-9, _, . and -' },
-  email: { pattern: /^(?=.{3,254}$)[^\s@]+@[^\s@]+\.[^\s@]+$/, message: 'must be an email address' },
+  // No characters that mail headers give a meaning to (lists, groups, display names, quoting) nor control ones: the
+  // address is the recipient of mails as it stands, and must name exactly one mailbox.
+  email: {
+    pattern: /^(?=.{3,254}$)[^\s@,;:<>()[\]\\"\p{Cc}]+@[^\s@,;:<>()[\]\\"\p{Cc}]+\.[^\s@,;:<>()[\]\\"\p{Cc}]+$/u,
+    message: 'must be an email address',
+  },
   mobile: { pattern: /^\+?[0-9]{6,15}$/, message: 'must be a phone number of 6-15 digits, optionally after +' },
   orgName: { pattern: /^(?=.{1,200}$)\S.*$/su, message: 'must be 1-200 characters' },
   // An upper bound keeps an attacker from making the password hash do megabytes of work.

@@ -1,3 +1,5 @@
+import type { OperatorRole } from './operator-roles.js';
+
 /** The accounts context's domain types and the storage it needs. Times are ISO-8601 UTC strings. */
 
 export const certifications = ['registered', 'pending', 'certified', 'rejected'] as const;
@@ -16,6 +18,8 @@ export interface Organization {
   readonly status: OrganizationStatus;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** Set while a compromised-account report freezes the organisation (live keys refused); absent or null otherwise. */
+  readonly frozenAt?: string | null;
 }
 
 export type OrganizationStanding = Pick<Organization, 'certification' | 'status'>;
@@ -33,8 +37,8 @@ export interface OrganizationRepository {
   ): Promise<boolean>;
 }
 
-/** 'owner' | 'member' belong to an organisation; 'admin' is an operator (no organisation). */
-export type UserRole = 'owner' | 'member' | 'admin';
+/** 'owner' | 'member' belong to an organisation; the operator roles (operator-roles.ts) to no organisation. */
+export type UserRole = 'owner' | 'member' | OperatorRole;
 
 export interface User {
   readonly id: string;
@@ -42,6 +46,8 @@ export interface User {
   /** Lower case, unique, never changed. */
   readonly username: string;
   readonly email: string | null;
+  /** When the user proved they read mail at `email` (a verification or password-reset link); null until then. */
+  readonly emailVerifiedAt: string | null;
   readonly mobile: string | null;
   readonly role: UserRole;
   readonly createdAt: string;
@@ -59,6 +65,11 @@ export interface UserRepository {
   insertWithOrganization(org: Organization, owner: UserCredentials): Promise<boolean>;
   find(id: string): Promise<UserCredentials | undefined>;
   findByUsername(username: string): Promise<UserCredentials | undefined>;
+  /** Users whose email equals `email` ignoring case, oldest first, at most `limit`. */
+  findByEmail(email: string, limit: number): Promise<UserCredentials[]>;
+  /** Sets email_verified_at while the user's email is still `email`; false when it is not (or the user is gone). */
+  markEmailVerified(id: string, email: string, at: string): Promise<boolean>;
+  setPasswordHash(id: string, passwordHash: string): Promise<void>;
 }
 
 export interface Session {

@@ -24,6 +24,11 @@ export function createAgreement(ports: {
   const current = (now: Date = clock.now()): Promise<AgreementVersion | undefined> =>
     repo.effectiveAt(now.toISOString());
 
+  const versionsAt = async (now: Date) => {
+    const [inForce, upcoming] = await Promise.all([current(now), repo.upcoming(now.toISOString())]);
+    return { inForce, upcoming };
+  };
+
   return {
     async publish(draft: AgreementDraft): Promise<AgreementVersion> {
       rejectIssues([
@@ -72,17 +77,43 @@ export function createAgreement(ports: {
     current,
     upcoming: (): Promise<AgreementVersion[]> => repo.upcoming(clock.now().toISOString()),
 
-    /** Records that the organisation accepted `version`, which must be the current one; accepting again is a no-op. */
+    /**
+     * The version in force and the published upcoming ones, read at one instant, each with whether the organisation
+     * accepted it. `acceptedCurrent` is true when none is in force (nothing to accept).
+     */
+    async statusOf(orgId: string): Promise<AgreementStatus> {
+      const { inForce, upcoming } = await versionsAt(clock.now());
+      const acceptedOf = async (version: AgreementVersion) =>
+        (await repo.findAcceptance(orgId, version.id)) !== undefined;
+      const [acceptedCurrent, acceptedUpcoming] = await Promise.all([
+        inForce ? acceptedOf(inForce) : true,
+        Promise.all(upcoming.map(acceptedOf)),
+      ]);
+      return {
+        current: inForce,
+        acceptedCurrent,
+        upcoming: upcoming.map((version, i) => ({ version, accepted: acceptedUpcoming[i]! })),
+      };
+    },
+
+    /**
+     * Records that the organisation accepted `version`, which must be the one in force or a published upcoming one
+     * (accepted in advance, so that live keys keep working when it takes effect); accepting again is a no-op.
+     */
     async accept(input: {
       orgId: string;
       userId: string;
       version: number;
       ip: string | null;
     }): Promise<AgreementAcceptance> {
-      const agreement = await current();
-      if (!agreement) throw new DomainError('agreement.none_published');
-      if (input.version !== agreement.version) {
-        throw new DomainError('agreement.version_mismatch', { current_version: agreement.version });
+      const { inForce, upcoming } = await versionsAt(clock.now());
+      if (!inForce && upcoming.length === 0) throw new DomainError('agreement.none_published');
+      const agreement = [...(inForce ? [inForce] : []), ...upcoming].find((v) => v.version === input.version);
+      if (!agreement) {
+        throw new DomainError('agreement.version_mismatch', {
+          current_version: inForce?.version ?? null,
+          upcoming_versions: upcoming.map((v) => v.version),
+        });
       }
       const proposed: AgreementAcceptance = {
         id: crypto.randomId('acc'),
@@ -101,7 +132,12 @@ export function createAgreement(ports: {
           actor: `user:${input.userId}`,
           action: 'agreement.accept',
           subject: input.orgId,
-          data: { version: stored.version, terms_sha256: stored.termsSha256, dpa_sha256: stored.dpaSha256 },
+          data: {
+            version: stored.version,
+            effective_at: agreement.effectiveAt,
+            terms_sha256: stored.termsSha256,
+            dpa_sha256: stored.dpaSha256,
+          },
         });
       }
       return stored;
@@ -116,6 +152,13 @@ export function createAgreement(ports: {
 }
 
 export type Agreement = ReturnType<typeof createAgreement>;
+
+/** What an organisation sees of the agreement: the version in force, the ones to come, and what it accepted. */
+export interface AgreementStatus {
+  readonly current: AgreementVersion | undefined;
+  readonly acceptedCurrent: boolean;
+  readonly upcoming: readonly { readonly version: AgreementVersion; readonly accepted: boolean }[];
+}
 
 function instantIssues(path: string, text: string): ValidationIssue[] {
   const valid = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) && !Number.isNaN(Date.parse(text));

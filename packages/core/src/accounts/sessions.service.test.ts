@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryAudit } from '../testing/memory-audit.js';
 import { testCrypto } from '../testing/node-ports.js';
-import type { Session, SessionRepository, UserCredentials } from './accounts.ports.js';
+import type { Organization, Session, SessionRepository, UserCredentials } from './accounts.ports.js';
 import { createSessions } from './sessions.service.js';
 
 const alice: UserCredentials = {
@@ -9,6 +9,7 @@ const alice: UserCredentials = {
   orgId: 'org_1',
   username: 'alice',
   email: null,
+  emailVerifiedAt: null,
   mobile: null,
   role: 'owner',
   createdAt: '2026-11-29T09:00:00.000Z',
@@ -16,7 +17,7 @@ const alice: UserCredentials = {
   passwordHash: 'hash:correct horse battery',
 };
 
-function setup(users: UserCredentials[] = [alice]) {
+function setup(users: UserCredentials[] = [alice], frozenOrgs: string[] = []) {
   const verified: string[] = [];
   const hasher = {
     hash: async (password: string) => `hash:${password}`,
@@ -39,6 +40,17 @@ function setup(users: UserCredentials[] = [alice]) {
       find: async (id) => users.find((u) => u.id === id),
       findByUsername: async (name) => users.find((u) => u.username === name),
     },
+    orgs: {
+      find: async (id): Promise<Organization> => ({
+        id,
+        name: 'Org',
+        certification: 'certified',
+        status: 'active',
+        createdAt: '2026-11-29T09:00:00.000Z',
+        updatedAt: '2026-11-29T09:00:00.000Z',
+        frozenAt: frozenOrgs.includes(id) ? '2026-11-29T09:30:00.000Z' : null,
+      }),
+    },
     hasher,
     clock,
     crypto: testCrypto,
@@ -58,6 +70,17 @@ describe('sessions', () => {
     expect(session.id).toBe(testCrypto.sha256Hex(token));
     expect([...stored.keys()]).toEqual([session.id]);
     expect(session).toMatchObject({ userId: 'usr_alice', csrfToken, expiresAt: '2026-11-29T11:00:00.000Z' });
+  });
+
+  it('refuses a customer of a frozen organisation only once the password matched, opening no session', async () => {
+    const { service, stored } = setup([alice], ['org_1']);
+    await expect(service.login('alice', 'wrong password!', client)).rejects.toMatchObject({
+      code: 'auth.invalid_credentials',
+    });
+    await expect(service.login('alice', 'correct horse battery', client)).rejects.toMatchObject({
+      code: 'org.frozen',
+    });
+    expect(stored.size).toBe(0);
   });
 
   it('answers unknown users and wrong passwords alike, after a hash check in both cases', async () => {

@@ -2,10 +2,10 @@ import type { AuditLog } from '../audit/audit-log.service.js';
 import { DomainError } from '../domain-error.js';
 import type { Clock, Crypto, PasswordHasher } from '../ports.js';
 import { normalizeUsername } from './account-rules.js';
-import type { Session, SessionRepository, User, UserRepository } from './accounts.ports.js';
+import type { OrganizationRepository, Session, SessionRepository, User, UserRepository } from './accounts.ports.js';
 import { actorOf, withoutPassword } from './users.service.js';
 
-/** What a session looks like to its owner: the CSRF token is only ever handed out at login. */
+/** What the session list shows: the CSRF token is handed out only to the session itself (sign-in, GET session). */
 export type SessionSummary = Omit<Session, 'csrfToken'>;
 
 // Writing last_seen_at on every request would turn each read into a write; a minute's precision is enough.
@@ -14,18 +14,26 @@ const touchIntervalMs = 60_000;
 export function createSessions(ports: {
   sessions: SessionRepository;
   users: Pick<UserRepository, 'find' | 'findByUsername'>;
+  /** Read at sign-in: a customer of a frozen organisation cannot sign in until the operator lifts the freeze. */
+  orgs: Pick<OrganizationRepository, 'find'>;
   hasher: PasswordHasher;
   clock: Clock;
   crypto: Pick<Crypto, 'sha256Hex' | 'equalHex' | 'randomToken'>;
   audit: Pick<AuditLog, 'record'>;
   sessionTtlSeconds: number;
 }) {
-  const { sessions, users, hasher, clock, crypto, audit, sessionTtlSeconds } = ports;
+  const { sessions, users, orgs, hasher, clock, crypto, audit, sessionTtlSeconds } = ports;
   let dummyHash: Promise<string> | undefined;
   // Unknown usernames are checked against a real hash too, so that they take as long as a wrong password.
   const hashForUnknownUser = () => (dummyHash ??= hasher.hash(crypto.randomToken(16)));
 
   return {
+    /**
+     * Signs a user in. 'auth.invalid_credentials' for an unknown user, a wrong password or a disabled account alike;
+     * 'org.frozen' for a customer whose organisation is frozen after a compromised-account report (checked only once
+     * the password matched, so it tells nothing to someone without it; its sessions were revoked at the freeze and
+     * none is opened until the operator reviews the report).
+     */
     async login(
       username: string,
       password: string,
@@ -34,6 +42,15 @@ export function createSessions(ports: {
       const user = await users.findByUsername(normalizeUsername(username));
       const passwordMatches = await hasher.verify(user?.passwordHash ?? (await hashForUnknownUser()), password);
       if (!user || !passwordMatches || user.disabledAt !== null) throw new DomainError('auth.invalid_credentials');
+      if (user.orgId !== null && (await orgs.find(user.orgId))?.frozenAt) {
+        await audit.record({
+          actor: actorOf(user),
+          action: 'session.login_refused',
+          subject: user.id,
+          data: { reason: 'org.frozen', ip: client.ip },
+        });
+        throw new DomainError('org.frozen');
+      }
 
       const token = crypto.randomToken(32);
       const now = clock.now();

@@ -4,6 +4,7 @@ import { rejectIssues } from '../invalid-request.js';
 import type { Clock, Crypto, PasswordHasher } from '../ports.js';
 import { accountFieldIssues, isWeakPassword, normalizeUsername } from './account-rules.js';
 import type { Organization, User, UserCredentials, UserRepository } from './accounts.ports.js';
+import { isOperatorRole, type OperatorRole } from './operator-roles.js';
 
 export interface OwnerRegistration {
   readonly orgName: string;
@@ -18,12 +19,14 @@ export interface OperatorRequest {
   /** Generated (and returned once) when absent. */
   readonly password?: string;
   readonly email?: string;
+  /** Default 'admin'. */
+  readonly role?: OperatorRole;
   readonly actor: string;
 }
 
 /** The audit actor string for what a user does. */
-export function actorOf(user: Pick<User, 'id' | 'role' | 'username'>): string {
-  return user.role === 'admin' ? `operator:${user.username}` : `user:${user.id}`;
+export function actorOf(user: Pick<User, 'id' | 'orgId' | 'username'>): string {
+  return user.orgId === null ? `operator:${user.username}` : `user:${user.id}`;
 }
 
 export function withoutPassword({ passwordHash: _passwordHash, ...user }: UserCredentials): User {
@@ -49,6 +52,7 @@ export function createUsers(ports: {
       id: crypto.randomId('usr'),
       createdAt: clock.now().toISOString(),
       disabledAt: null,
+      emailVerifiedAt: null,
       passwordHash: await hasher.hash(password),
     };
   }
@@ -83,13 +87,12 @@ export function createUsers(ports: {
       const username = normalizeUsername(input.username);
       const email = input.email?.trim();
       rejectIssues(accountFieldIssues({ username, email, password: input.password }));
+      const role = input.role ?? 'admin';
+      if (!isOperatorRole(role)) rejectIssues([{ path: 'role', message: 'must be an operator role' }]);
       const password = input.password ?? crypto.randomToken(18);
-      const user = await credentials(
-        { orgId: null, username, email: email ?? null, mobile: null, role: 'admin' },
-        password,
-      );
+      const user = await credentials({ orgId: null, username, email: email ?? null, mobile: null, role }, password);
       if (!(await users.insert(user))) throw new DomainError('account.username_taken');
-      await audit.record({ actor: input.actor, action: 'operator.create', subject: user.id, data: { username } });
+      await audit.record({ actor: input.actor, action: 'operator.create', subject: user.id, data: { username, role } });
       return { user: withoutPassword(user), ...(input.password === undefined ? { generatedPassword: password } : {}) };
     },
   };

@@ -119,6 +119,17 @@ describe('key access', () => {
     expect(uncertified.agreementChecks).toEqual([]);
   });
 
+  it('refuses live keys of a frozen organisation, and lets its sandbox keys work', async () => {
+    const frozen = { org: { frozenAt: '2026-11-29T09:00:00.000Z' } };
+    expect(await codeOf(access(keyOf(), frozen).keyAccess.authorize({ keyId: 'ak_live_1', ip: '192.0.2.1' }))).toBe(
+      'org.frozen',
+    );
+    const sandbox = keyOf({ id: 'ak_test_1', mode: 'sandbox' });
+    expect(await codeOf(access(sandbox, frozen).keyAccess.authorize({ keyId: sandbox.id, ip: '192.0.2.1' }))).toBe(
+      'ok',
+    );
+  });
+
   it('refuses a key that no longer exists', async () => {
     const { keyAccess } = access(keyOf());
     expect(await codeOf(keyAccess.authorize({ keyId: 'ak_live_gone', ip: '192.0.2.1' }))).toBe('key.revoked');

@@ -54,6 +54,7 @@ export function createKeyAccess(ports: {
       if (!app || !org) throw new Error(`API key ${key.id} refers to a missing app or organisation`);
       if (org.status !== 'active') throw new DomainError('org.suspended');
       if (key.mode === 'live') {
+        if (org.frozenAt) throw new DomainError('org.frozen');
         if (org.certification !== 'certified') throw new DomainError('org.not_certified');
         if (!(await agreement.hasAcceptedCurrent(org.id))) throw new DomainError('agreement.not_accepted');
       }

@@ -51,6 +51,8 @@ export function createPricing(ports: {
       amountFen: number;
       effectiveAt?: string | undefined;
       actor: string;
+      /** Why, for the audit log (the admin console asks for one). */
+      reason?: string | undefined;
     }): Promise<Price> {
       const now = clock.now().toISOString();
       const effectiveAt = input.effectiveAt === undefined ? now : isoInstant(input.effectiveAt);
@@ -75,6 +77,7 @@ export function createPricing(ports: {
         actor: input.actor,
         action: 'price.set',
         subject: price.product,
+        ...(input.reason === undefined ? {} : { reason: input.reason }),
         data: { price_id: price.id, amount_fen: price.amountFen, effective_at: price.effectiveAt },
       });
       return price;

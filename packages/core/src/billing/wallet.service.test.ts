@@ -6,6 +6,7 @@ describe('monthBounds', () => {
   it('gives the UTC month as a half-open interval, across the year end', () => {
     expect(monthBounds('2026-11')).toEqual({ from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' });
     expect(monthBounds('2026-12')).toEqual({ from: '2026-12-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' });
+    expect(monthBounds('0099-12')).toEqual({ from: '0099-12-01T00:00:00.000Z', to: '0100-01-01T00:00:00.000Z' });
   });
 
   it('refuses anything but YYYY-MM', () => {

@@ -8,6 +8,7 @@ import {
   splitBonusFirst,
   type Balances,
   type LedgerEntry,
+  type LedgerKind,
   type LedgerTransaction,
   type Reservation,
 } from './ledger.js';
@@ -69,11 +70,50 @@ export function createWallet(ports: {
   clock: Clock;
   crypto: Pick<Crypto, 'randomId'>;
   audit: { record(entry: AuditEntryInput): Promise<unknown> };
+  /**
+   * Told after each committed movement of an organisation's balances (the low-balance alert). Called without waiting
+   * and outside the ledger's transaction: it must not throw, and nothing it does can undo or delay the movement.
+   */
+  watcher?: { afterChange(orgId: string, kind: LedgerKind): void };
 }) {
   const { ledger, clock, crypto, audit } = ports;
 
+  function changed(orgId: string, kind: LedgerKind): void {
+    try {
+      ports.watcher?.afterChange(orgId, kind);
+    } catch {
+      // A watcher's failure is its own business: the money has moved.
+    }
+  }
+
   function transaction(fields: Omit<LedgerTransaction, 'id' | 'createdAt'>): LedgerTransaction {
     return { id: crypto.randomId('ltx'), createdAt: clock.now().toISOString(), ...fields };
+  }
+
+  function prepareTopUp(input: { orgId: string; amountFen: number; reference: string; actor: string }) {
+    assertAmount(input.amountFen);
+    const reference = input.reference.trim();
+    rejectIssues(reference === '' ? [{ path: 'reference', message: 'must not be empty' }] : []);
+    return transaction({
+      kind: 'topup',
+      orgId: input.orgId,
+      reference,
+      reservationId: null,
+      createdBy: input.actor,
+      postings: postingsFor.topUp(input.amountFen),
+    });
+  }
+
+  /** After a top-up committed: tells the watcher and audits the credit. */
+  async function toppedUp(topUp: LedgerTransaction): Promise<void> {
+    changed(topUp.orgId, 'topup');
+    const amountFen = topUp.postings.find((posting) => posting.account === 'cash')?.amount ?? 0;
+    await audit.record({
+      actor: topUp.createdBy,
+      action: 'wallet.topup',
+      subject: topUp.orgId,
+      data: { amount_fen: amountFen, reference: topUp.reference, transaction_id: topUp.id },
+    });
   }
 
   async function settle(reservationId: string, status: 'posted' | 'voided'): Promise<Reservation> {
@@ -93,31 +133,26 @@ export function createWallet(ports: {
             createdBy: 'system',
             postings,
           });
-    return ledger.settle(reservationId, status, clock.now().toISOString(), settlement);
+    const settled = await ledger.settle(reservationId, status, clock.now().toISOString(), settlement);
+    if (settlement && settled.status === status) changed(settled.orgId, kind);
+    return settled;
   }
 
   return {
     /** Credits cash from a bank transfer; each reference is credited once per organisation. */
     async topUp(input: { orgId: string; amountFen: number; reference: string; actor: string }): Promise<void> {
-      assertAmount(input.amountFen);
-      const reference = input.reference.trim();
-      rejectIssues(reference === '' ? [{ path: 'reference', message: 'must not be empty' }] : []);
-      const topUp = transaction({
-        kind: 'topup',
-        orgId: input.orgId,
-        reference,
-        reservationId: null,
-        createdBy: input.actor,
-        postings: postingsFor.topUp(input.amountFen),
-      });
+      const topUp = prepareTopUp(input);
       await ledger.append(topUp);
-      await audit.record({
-        actor: input.actor,
-        action: 'wallet.topup',
-        subject: input.orgId,
-        data: { amount_fen: input.amountFen, reference, transaction_id: topUp.id },
-      });
+      await toppedUp(topUp);
     },
+
+    /**
+     * The journal transaction of a top-up, checked but not stored: for a caller that stores it in its own database
+     * transaction (a confirmed top-up request), then calls `toppedUp` once that has committed.
+     */
+    prepareTopUp,
+
+    toppedUp,
 
     /** Credits bonus, which calls spend before cash. */
     async grantBonus(input: { orgId: string; amountFen: number; reason: string; actor: string }): Promise<void> {
@@ -133,6 +168,7 @@ export function createWallet(ports: {
         postings: postingsFor.grant(input.amountFen),
       });
       await ledger.append(grant);
+      changed(input.orgId, 'bonus');
       await audit.record({
         actor: input.actor,
         action: 'wallet.bonus_grant',
@@ -220,8 +256,11 @@ export function monthBounds(period: string): { from: string; to: string } {
   const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(period);
   if (!match) throw new DomainError('request.invalid', { issues: [{ path: 'period', message: 'must be YYYY-MM' }] });
   const [year, month] = [Number(match[1]), Number(match[2])];
-  return {
-    from: new Date(Date.UTC(year, month - 1, 1)).toISOString(),
-    to: new Date(Date.UTC(year, month, 1)).toISOString(),
+  // Not Date.UTC: it reads years 0-99 as 1900-1999, which would give '0001-01' the statement of January 1901.
+  const monthStart = (monthIndex: number) => {
+    const at = new Date(0);
+    at.setUTCFullYear(year, monthIndex, 1);
+    return at.toISOString();
   };
+  return { from: monthStart(month - 1), to: monthStart(month) };
 }

@@ -93,7 +93,7 @@ export function createVerificationService(ports: {
   /** A keyed, one-way hash of a subject ref for receipts: linkable only by whoever holds the installation's key. */
   pseudonymize: (subjectRef: string) => string;
 }) {
-  const { engine, consents, verifications, receipts, charging, audit, secretBox, clock, crypto, pseudonymize } = ports;
+  const { engine, consents, verifications, charging, audit, secretBox, clock, crypto, pseudonymize } = ports;
 
   /** The consent a call rests on; inline evidence becomes a new record, which the caller stores (`isNew`). */
   async function resolveConsent(
@@ -382,33 +382,50 @@ export function createVerificationService(ports: {
     },
   };
 
-  async function issueReceipt(
+  function issueReceipt(
     caller: Caller,
     scope: DeletionReceipt['scope'],
     target: string,
     erased: DeletionReceipt['erased'],
   ): Promise<DeletionReceipt> {
-    const receipt: DeletionReceipt = {
-      id: crypto.randomId('del'),
-      orgId: caller.orgId,
-      scope,
-      target,
-      erased,
-      createdAt: clock.now().toISOString(),
-      actor: `key:${caller.keyId}`,
-    };
-    await receipts.insert(receipt);
-    await audit.record({
-      actor: receipt.actor,
-      action: `${scope}.erased`,
-      subject: target,
-      data: { org: caller.orgId, receipt: receipt.id, erased },
-    });
-    return receipt;
+    return issueDeletionReceipt(ports, { orgId: caller.orgId, scope, target, erased, actor: `key:${caller.keyId}` });
   }
 }
 
 export type VerificationService = ReturnType<typeof createVerificationService>;
+
+/**
+ * Stores the receipt of an erasure and audits it as `<scope>.erased`: the same for the API's DELETE calls and the
+ * console's privacy page, whose audit entries say `via: 'console'`.
+ */
+export async function issueDeletionReceipt(
+  ports: {
+    receipts: DeletionReceiptRepository;
+    audit: AuditRecorder;
+    clock: Clock;
+    crypto: Pick<Crypto, 'randomId'>;
+  },
+  { orgId, scope, target, erased, actor }: Omit<DeletionReceipt, 'id' | 'createdAt'>,
+  via?: 'console',
+): Promise<DeletionReceipt> {
+  const receipt: DeletionReceipt = {
+    id: ports.crypto.randomId('del'),
+    orgId,
+    scope,
+    target,
+    erased,
+    createdAt: ports.clock.now().toISOString(),
+    actor,
+  };
+  await ports.receipts.insert(receipt);
+  await ports.audit.record({
+    actor,
+    action: `${scope}.erased`,
+    subject: target,
+    data: { org: orgId, receipt: receipt.id, erased, ...(via === undefined ? {} : { via }) },
+  });
+  return receipt;
+}
 
 /** Bad input (image.*, face.*, …) is logged as a call; server faults are not the caller's and are not logged. */
 function clientErrorCode(error: unknown): string | undefined {

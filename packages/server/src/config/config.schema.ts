@@ -42,6 +42,24 @@ function isPostgresUrl(text: string): boolean {
   }
 }
 
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.search === '' && url.hash === '';
+  } catch {
+    return false;
+  }
+}
+
+function isSmtpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** proxy-addr's names for address ranges, accepted in VISAGE_TRUST_PROXY beside addresses and CIDRs. */
 const proxyRangeNames = ['loopback', 'linklocal', 'uniquelocal'];
 
@@ -195,6 +213,41 @@ export const configSchema = z.object({
     .prefault('false')
     .describe(
       'Mark session cookies `Secure` (sent over HTTPS only). Set it to true whenever users reach the console over HTTPS.',
+    ),
+  VISAGE_PUBLIC_URL: z
+    .string()
+    .refine(isHttpUrl, { error: 'must be an http:// or https:// URL without query or fragment' })
+    .optional()
+    .meta({ defaultText: '`http://127.0.0.1:<PORT>`' })
+    .describe(
+      'Where users reach the server (the consoles), e.g. `https://visage.example.com`: the links in mails ' +
+        '(email verification, password reset) start with it.',
+    ),
+  VISAGE_SMTP_URL: z
+    .string()
+    .refine(isSmtpUrl, { error: 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465' })
+    .optional()
+    .meta({ secret: true, defaultText: 'unset: mails only go to the outbox' })
+    .describe(
+      'SMTP server that sends the platform’s mails: `smtp://host:587` (STARTTLS when offered) or ' +
+        '`smtps://user:password@host:465` (TLS). Every mail is also kept in the outbox, which operators read in ' +
+        'the admin console with its outcome (sent, or failed and why). Unset, mails are only kept in the outbox.',
+    ),
+  VISAGE_MAIL_FROM: z
+    .string()
+    .refine((text) => /^(?=.{3,320}$)[^\r\n]*@[^\r\n]*$/.test(text), {
+      error: 'must be an address, optionally with a name',
+    })
+    .prefault('Visage <no-reply@localhost>')
+    .describe('The From of the platform’s mails, e.g. `Visage <no-reply@visage.example.com>`.'),
+  VISAGE_MAIL_RETENTION_DAYS: wholeNumber(1, 3650)
+    .prefault('90')
+    .describe('Days a mail is kept in the outbox (whatever its outcome); the sweeper deletes older ones.'),
+  VISAGE_REGISTRATIONS_PER_IP_PER_HOUR: wholeNumber(1, 100_000)
+    .prefault('10')
+    .describe(
+      'Console registrations accepted from one client address per rolling hour (each one mails the address ' +
+        'given); more are answered 429 account.registration_rate_limited with Retry-After.',
     ),
 });
 

@@ -44,6 +44,11 @@ describe('loadConfig', () => {
       sweepIntervalSeconds: 60,
       shutdownGraceMs: 10_000,
       secureCookies: false,
+      publicUrl: 'http://127.0.0.1:8080',
+      smtpUrl: undefined,
+      mailFrom: 'Visage <no-reply@localhost>',
+      mailRetentionDays: 90,
+      registrationsPerIpPerHour: 10,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -74,6 +79,11 @@ describe('loadConfig', () => {
       VISAGE_SWEEP_INTERVAL_SECONDS: '5',
       VISAGE_SHUTDOWN_GRACE_MS: '0',
       VISAGE_SECURE_COOKIES: 'true',
+      VISAGE_PUBLIC_URL: 'https://visage.example.com/',
+      VISAGE_SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465',
+      VISAGE_MAIL_FROM: 'Visage <no-reply@visage.example.com>',
+      VISAGE_MAIL_RETENTION_DAYS: '30',
+      VISAGE_REGISTRATIONS_PER_IP_PER_HOUR: '3',
     });
     expect(config).toEqual({
       port: 9000,
@@ -100,8 +110,29 @@ describe('loadConfig', () => {
       sweepIntervalSeconds: 5,
       shutdownGraceMs: 0,
       secureCookies: true,
+      publicUrl: 'https://visage.example.com',
+      smtpUrl: 'smtps://mailer:pw@smtp.example.com:465',
+      mailFrom: 'Visage <no-reply@visage.example.com>',
+      mailRetentionDays: 30,
+      registrationsPerIpPerHour: 3,
     });
     expect(Object.isFrozen(config.trustProxy)).toBe(true);
+  });
+
+  it('checks the mail settings, never echoes the SMTP URL, and redacts its password', () => {
+    expect(loadConfig({ PORT: '9001' }).publicUrl).toBe('http://127.0.0.1:9001');
+    expect(loadConfig({ VISAGE_PUBLIC_URL: 'https://example.com/visage//' }).publicUrl).toBe(
+      'https://example.com/visage',
+    );
+    expect(problemsOf({ VISAGE_PUBLIC_URL: 'ftp://example.com', VISAGE_SMTP_URL: 'http://user:pw@x' })).toEqual({
+      VISAGE_PUBLIC_URL: 'must be an http:// or https:// URL without query or fragment (got "ftp://example.com")',
+      VISAGE_SMTP_URL: 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465',
+    });
+    expect(problemsOf({ VISAGE_MAIL_FROM: 'nobody' })).toEqual({
+      VISAGE_MAIL_FROM: 'must be an address, optionally with a name (got "nobody")',
+    });
+    const config = loadConfig({ VISAGE_SMTP_URL: 'smtp://mailer:hunter2@smtp.example.com:587' });
+    expect(redactedConfig(config).smtpUrl).toBe('smtp://mailer:***@smtp.example.com:587');
   });
 
   it('derives the queue bound from the number of workers', () => {

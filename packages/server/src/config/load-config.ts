@@ -46,6 +46,16 @@ export interface Config {
   readonly sweepIntervalSeconds: number;
   readonly shutdownGraceMs: number;
   readonly secureCookies: boolean;
+  /** VISAGE_PUBLIC_URL without a trailing slash (default http://127.0.0.1:<port>): links in mails start with it. */
+  readonly publicUrl: string;
+  /** VISAGE_SMTP_URL; undefined means mails only go to the outbox. */
+  readonly smtpUrl: string | undefined;
+  /** VISAGE_MAIL_FROM */
+  readonly mailFrom: string;
+  /** VISAGE_MAIL_RETENTION_DAYS: the sweeper deletes outbox mails older than this. */
+  readonly mailRetentionDays: number;
+  /** VISAGE_REGISTRATIONS_PER_IP_PER_HOUR */
+  readonly registrationsPerIpPerHour: number;
 }
 
 /** Command-line flags, which win over the environment. */
@@ -149,6 +159,11 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     sweepIntervalSeconds: v.VISAGE_SWEEP_INTERVAL_SECONDS,
     shutdownGraceMs: v.VISAGE_SHUTDOWN_GRACE_MS,
     secureCookies: v.VISAGE_SECURE_COOKIES,
+    publicUrl: (v.VISAGE_PUBLIC_URL ?? `http://127.0.0.1:${v.PORT}`).replace(/\/+$/, ''),
+    smtpUrl: v.VISAGE_SMTP_URL,
+    mailFrom: v.VISAGE_MAIL_FROM,
+    mailRetentionDays: v.VISAGE_MAIL_RETENTION_DAYS,
+    registrationsPerIpPerHour: v.VISAGE_REGISTRATIONS_PER_IP_PER_HOUR,
   } satisfies Config);
 }
 
@@ -158,6 +173,7 @@ export function redactedConfig(config: Config): Config {
     ...config,
     masterKey: config.masterKey === undefined ? undefined : '[redacted]',
     databaseUrl: config.databaseUrl === undefined ? undefined : redactUrl(config.databaseUrl),
+    smtpUrl: config.smtpUrl === undefined ? undefined : redactUrl(config.smtpUrl),
   });
 }
 

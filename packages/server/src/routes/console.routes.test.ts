@@ -117,7 +117,14 @@ for (const dialect of dialectNames) {
         const { response, token } = await signIn('ACME-owner');
         expect(response.json).toEqual({
           csrf_token: expect.any(String),
-          user: { id: registration.json['user_id'], username: 'acme-owner', role: 'owner', org_id: org.id },
+          user: {
+            id: registration.json['user_id'],
+            username: 'acme-owner',
+            role: 'owner',
+            org_id: org.id,
+            email: 'owner@acme.example',
+            email_verified: false,
+          },
           expires_at: expect.any(String),
         });
         expect(Date.parse(response.json['expires_at'] as string)).toBeGreaterThan(Date.now() + 11 * 3600_000);
@@ -128,7 +135,11 @@ for (const dialect of dialectNames) {
         expect(response.text).not.toContain(token);
 
         const current = await send('GET', '/console/api/session', { as: { token, csrf: '' } });
-        expect(current.json).toMatchObject({ user: { username: 'acme-owner', role: 'owner' } });
+        // After a page reload the console asks for the CSRF token again: the session's own, not a new one.
+        expect(current.json).toMatchObject({
+          user: { username: 'acme-owner', role: 'owner' },
+          csrf_token: response.json['csrf_token'],
+        });
       });
 
       it('refuses a taken username, weak passwords and wrong credentials without a cookie', async () => {
@@ -271,7 +282,7 @@ for (const dialect of dialectNames) {
     });
 
     describe('organisation and agreement', () => {
-      it('shows the organisation and submits it for certification once', async () => {
+      it('shows the organisation; certification goes through the application, not a bare submit', async () => {
         const owner = await customer();
         const shown = await send('GET', '/console/api/organization', { as: owner });
         expect(shown.json).toEqual({
@@ -280,14 +291,12 @@ for (const dialect of dialectNames) {
           state: 'registered',
           certification: 'registered',
           status: 'active',
+          frozen_at: null,
           created_at: expect.any(String),
         });
-        const submitted = await send('POST', '/console/api/organization/certification', { as: owner });
-        expect(submitted.status).toBe(200);
-        expect(submitted.json).toMatchObject({ state: 'pending', certification: 'pending' });
-        const again = await send('POST', '/console/api/organization/certification', { as: owner });
-        expect(again.status).toBe(409);
-        expect(again.json.error?.code).toBe('org.invalid_transition');
+        // The application (console-certification.routes.ts) is the only way to pending: a bare submit is gone.
+        const bare = await send('POST', '/console/api/organization/certification', { as: owner });
+        expect(bare.status).toBe(404);
       });
 
       it('shows the agreement in force and records an acceptance with user, time, IP and text hashes', async () => {
@@ -305,10 +314,11 @@ for (const dialect of dialectNames) {
           effectiveAt: new Date(Date.now() - 60_000).toISOString(),
           actor: operator,
         });
-        await t.services.agreement.publish({
+        const v2 = await t.services.agreement.publish({
           termsText: 'Terms v2',
           dpaText: 'DPA v2',
-          effectiveAt: '2099-01-01T00:00:00.000Z',
+          // Soon, so that the next test's version (which may not take effect before this one) comes soon too.
+          effectiveAt: new Date(Date.now() + 5_000).toISOString(),
           actor: operator,
         });
         const shown = await send('GET', '/console/api/agreement', { as: owner });
@@ -321,13 +331,19 @@ for (const dialect of dialectNames) {
             dpa_sha256: v1.dpaSha256,
             effective_at: v1.effectiveAt,
           },
-          upcoming: [expect.objectContaining({ version: 2, effective_at: '2099-01-01T00:00:00.000Z' })],
+          upcoming: [expect.objectContaining({ version: 2, effective_at: v2.effectiveAt, accepted: false })],
           accepted_current: false,
         });
 
-        const early = await send('POST', '/console/api/agreement/acceptance', { as: owner, body: { version: 2 } });
-        expect(early.status).toBe(409);
-        expect(early.json.error?.code).toBe('agreement.version_mismatch');
+        const unpublished = await send('POST', '/console/api/agreement/acceptance', {
+          as: owner,
+          body: { version: 3 },
+        });
+        expect(unpublished.status).toBe(409);
+        expect(unpublished.json.error).toMatchObject({
+          code: 'agreement.version_mismatch',
+          details: { current_version: 1, upcoming_versions: [2] },
+        });
         const accepted = await send('POST', '/console/api/agreement/acceptance', {
           as: owner,
           body: { version: 1 },
@@ -335,12 +351,31 @@ for (const dialect of dialectNames) {
         });
         expect(accepted.status).toBe(200);
         expect(accepted.json).toEqual({ version: 1, accepted_at: expect.any(String) });
-        expect((await send('GET', '/console/api/agreement', { as: owner })).json['accepted_current']).toBe(true);
+        expect((await send('GET', '/console/api/agreement', { as: owner })).json).toMatchObject({
+          accepted_current: true,
+          upcoming: [{ version: 2, accepted: false }],
+        });
+
+        // The upcoming version can be accepted in advance; accepting it again changes nothing.
+        const early = await send('POST', '/console/api/agreement/acceptance', {
+          as: owner,
+          body: { version: 2 },
+          remoteAddress: '203.0.113.8',
+        });
+        expect(early.status).toBe(200);
+        expect(early.json).toEqual({ version: 2, accepted_at: expect.any(String) });
+        const again = await send('POST', '/console/api/agreement/acceptance', { as: owner, body: { version: 2 } });
+        expect(again.json).toEqual(early.json);
+        expect((await send('GET', '/console/api/agreement', { as: owner })).json).toMatchObject({
+          accepted_current: true,
+          upcoming: [{ version: 2, accepted: true }],
+        });
 
         const stored = await t.services.database.db
           .selectFrom('agreement_acceptance')
           .selectAll()
           .where('org_id', '=', owner.orgId)
+          .orderBy('version')
           .execute();
         expect(stored).toEqual([
           expect.objectContaining({
@@ -351,7 +386,83 @@ for (const dialect of dialectNames) {
             terms_sha256: v1.termsSha256,
             dpa_sha256: v1.dpaSha256,
           }),
+          expect.objectContaining({
+            version: 2,
+            agreement_id: v2.id,
+            user_id: owner.userId,
+            ip: '203.0.113.8',
+            accepted_at: early.json['accepted_at'],
+            terms_sha256: v2.termsSha256,
+            dpa_sha256: v2.dpaSha256,
+          }),
         ]);
+      });
+
+      it('keeps live keys working until an upcoming version takes effect; then only if it was accepted', async () => {
+        /** A registered, certified organisation that accepted what is in force, with a live and a sandbox key. */
+        async function certifiedCustomer() {
+          const owner = await customer();
+          await t.services.organizations.submitForCertification(owner.orgId, { actor: `user:${owner.userId}` });
+          await t.services.organizations.certify(owner.orgId, { actor: operator });
+          const appId = await appOf(owner);
+          const keyOf = async (mode: 'live' | 'sandbox') => {
+            const created = await send('POST', `/console/api/apps/${appId}/keys`, { as: owner, body: { mode } });
+            expect(created.status).toBe(201);
+            return { keyId: created.json['key_id'] as string, secret: created.json['secret'] as string };
+          };
+          const shown = (await send('GET', '/console/api/agreement', { as: owner })).json as {
+            current: { version: number } | null;
+            upcoming: { version: number; effective_at: string }[];
+          };
+          for (const { version } of [...(shown.current ? [shown.current] : []), ...shown.upcoming]) {
+            expect(
+              (await send('POST', '/console/api/agreement/acceptance', { as: owner, body: { version } })).status,
+            ).toBe(200);
+          }
+          return { owner, live: await keyOf('live'), sandbox: await keyOf('sandbox'), upcoming: shown.upcoming };
+        }
+        const early = await certifiedCustomer();
+        const late = await certifiedCustomer();
+        const works = async (key: { keyId: string; secret: string }) => {
+          const response = await t.call(key, 'POST', '/v1/consents', consent);
+          return response.status === 200 ? 'ok' : (response.json['error'] as { code: string }).code;
+        };
+
+        // A version taking effect a few seconds from now (and not before the versions published earlier).
+        const after = Math.max(Date.now(), ...early.upcoming.map((v) => Date.parse(v.effective_at)));
+        const next = await t.services.agreement.publish({
+          termsText: 'Terms, soon',
+          dpaText: 'DPA, soon',
+          effectiveAt: new Date(after + 3_000).toISOString(),
+          actor: operator,
+        });
+        const accepted = await send('POST', '/console/api/agreement/acceptance', {
+          as: early.owner,
+          body: { version: next.version },
+        });
+        expect(accepted.status).toBe(200);
+        expect(await works(early.live)).toBe('ok');
+        expect(await works(late.live)).toBe('ok');
+        expect((await send('GET', '/console/api/agreement', { as: late.owner })).json).toMatchObject({
+          accepted_current: true,
+          upcoming: expect.arrayContaining([expect.objectContaining({ version: next.version, accepted: false })]),
+        });
+
+        await new Promise((resolve) => setTimeout(resolve, Date.parse(next.effectiveAt) - Date.now() + 50));
+        expect(await works(early.live)).toBe('ok');
+        expect(await works(late.live)).toBe('agreement.not_accepted');
+        expect(await works(late.sandbox)).toBe('ok');
+        expect((await send('GET', '/console/api/agreement', { as: late.owner })).json).toMatchObject({
+          current: { version: next.version },
+          accepted_current: false,
+        });
+
+        const caughtUp = await send('POST', '/console/api/agreement/acceptance', {
+          as: late.owner,
+          body: { version: next.version },
+        });
+        expect(caughtUp.status).toBe(200);
+        expect(await works(late.live)).toBe('ok');
       });
     });
 

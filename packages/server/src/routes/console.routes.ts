@@ -58,7 +58,7 @@ import {
   userAgentOf,
 } from '../http/console-session.js';
 import {
-  agreementVersionView,
+  agreementStatusView,
   appView,
   callView,
   cursorOf,
@@ -73,22 +73,44 @@ import {
   userView,
 } from './console.views.js';
 import type { SignInThrottle } from '../http/sign-in-throttle.js';
+import type { RegistrationThrottle } from '../http/mail-request-throttle.js';
+import {
+  registerAccountMailCustomerRoutes,
+  registerAccountMailOpenRoutes,
+  type AccountMailDependencies,
+} from './console-account-mail.routes.js';
+import { registerConsoleWalletRoutes, type ConsoleWalletDependencies } from './console-wallet.routes.js';
+import { registerConsoleNoticeRoutes, type ConsoleNoticeDependencies } from './console-notices.routes.js';
+import {
+  registerConsoleCertificationRoutes,
+  type ConsoleCertificationDependencies,
+} from './console-certification.routes.js';
 
 export interface ConsoleDependencies {
   readonly users: Pick<Users, 'registerOrganisationOwner'>;
   readonly sessions: Pick<Sessions, 'login' | 'authenticate' | 'checkCsrf' | 'logout' | 'logoutAll' | 'list'>;
   readonly organizations: Pick<Organizations, 'get' | 'submitForCertification'>;
-  readonly agreement: Pick<Agreement, 'current' | 'upcoming' | 'accept' | 'hasAcceptedCurrent'>;
+  readonly agreement: Pick<Agreement, 'statusOf' | 'accept'>;
   readonly apps: Pick<Apps, 'create' | 'update' | 'get' | 'list'>;
   readonly keys: Pick<Keys, 'create' | 'rotate' | 'revoke' | 'setIpAllowlist' | 'list'>;
   readonly wallet: Pick<Wallet, 'balances' | 'statement'>;
   readonly pricing: Pick<Pricing, 'list'>;
+  readonly topupRequests: ConsoleWalletDependencies['topupRequests'];
+  readonly balanceAlerts: ConsoleWalletDependencies['balanceAlerts'];
+  readonly notices: ConsoleNoticeDependencies['notices'];
+  readonly complaints: ConsoleNoticeDependencies['complaints'];
+  readonly privacy: ConsoleNoticeDependencies['privacy'];
+  readonly certification: ConsoleCertificationDependencies['certification'];
   readonly usage: UsageReports;
   /** Mark the session cookie Secure (VISAGE_SECURE_COOKIES). */
   readonly secureCookies: boolean;
   /** How long a rotated key keeps working (VISAGE_KEY_ROTATION_GRACE_SECONDS). */
   readonly keyRotationGraceSeconds: number;
   readonly signInThrottle: SignInThrottle;
+  /** Registrations per client address (VISAGE_REGISTRATIONS_PER_IP_PER_HOUR): each one mails the address given. */
+  readonly registrationThrottle: RegistrationThrottle;
+  /** Email verification, password reset, and whether SMTP is configured. */
+  readonly accountMail: AccountMailDependencies;
 }
 
 type Deps = { readonly console: ConsoleDependencies };
@@ -109,6 +131,7 @@ export async function registerConsoleRoutes(scope: FastifyInstance, deps: Deps):
   await scope.register(async (open) => {
     open.addHook('preValidation', rejectUnparsedBody);
     registerSignIn(open, deps);
+    registerAccountMailOpenRoutes(open, deps);
   });
   await scope.register(async (signedIn) => {
     requireConsoleSession(signedIn, deps, { customersOnly: false });
@@ -117,6 +140,7 @@ export async function registerConsoleRoutes(scope: FastifyInstance, deps: Deps):
   await scope.register(async (customer) => {
     requireConsoleSession(customer, deps, { customersOnly: true });
     registerOrganization(customer, deps);
+    registerAccountMailCustomerRoutes(customer, deps);
     await customer.register(async (standing) => {
       // A suspended or terminated organisation can still look, but not create or change apps and keys.
       standing.addHook('preHandler', async (request) => {
@@ -128,6 +152,9 @@ export async function registerConsoleRoutes(scope: FastifyInstance, deps: Deps):
       registerKeys(standing, deps);
     });
     registerWallet(customer, deps);
+    registerConsoleWalletRoutes(customer, deps);
+    registerConsoleNoticeRoutes(customer, deps);
+    registerConsoleCertificationRoutes(customer, deps);
     registerUsage(customer, deps);
   });
 }
@@ -140,13 +167,23 @@ function registerSignIn(scope: FastifyInstance, deps: Deps): void {
     {
       schema: {
         summary: 'Register an organisation and its owner (the organisation starts uncertified)',
+        description:
+          'Registrations are limited per client address and hour (429 account.registration_rate_limited, with ' +
+          'Retry-After). The verification mail goes to the address given, at most five a day to one address ' +
+          'across all accounts: past that the registration still succeeds, and the user can ask for the mail later.',
         tags,
         body: consoleRegisterRequestSchema,
-        response: { 201: consoleRegistrationSchema, 400: errorResponseSchema, 409: errorResponseSchema },
+        response: {
+          201: consoleRegistrationSchema,
+          400: errorResponseSchema,
+          409: errorResponseSchema,
+          429: errorResponseSchema,
+        },
       },
     },
     async (request, reply) => {
       const { body } = request;
+      deps.console.registrationThrottle.check(request.ip);
       const { org, owner } = await deps.console.users.registerOrganisationOwner({
         orgName: body.org_name,
         username: body.username,
@@ -154,6 +191,8 @@ function registerSignIn(scope: FastifyInstance, deps: Deps): void {
         mobile: body.mobile,
         password: body.password,
       });
+      // The verification mail goes out (or into the outbox) at once; a failed SMTP send is recorded there, not thrown.
+      await deps.console.accountMail.emailVerification.send(owner);
       return reply.status(201).send({ org_id: org.id, user_id: owner.id, username: owner.username });
     },
   );
@@ -163,12 +202,15 @@ function registerSignIn(scope: FastifyInstance, deps: Deps): void {
     {
       schema: {
         summary: 'Sign in: sets the visage_session cookie and returns the CSRF token',
+        description:
+          'While the organisation is frozen after a compromised-account report, a correct password is answered with 403 org.frozen (not counted as a failed attempt) until the operator resolves the report; a password reset stays possible.',
         tags,
         body: consoleLoginRequestSchema,
         response: {
           200: consoleLoginResponseSchema,
           400: errorResponseSchema,
           401: errorResponseSchema,
+          403: errorResponseSchema,
           429: errorResponseSchema,
         },
       },
@@ -191,7 +233,7 @@ function registerSessions(scope: FastifyInstance, deps: Deps): void {
     '/console/api/session',
     {
       schema: {
-        summary: 'The signed-in user and when the session expires',
+        summary: 'The signed-in user, when the session expires, and its CSRF token',
         tags,
         security,
         response: { 200: consoleSessionSchema, ...signedInErrors },
@@ -199,7 +241,8 @@ function registerSessions(scope: FastifyInstance, deps: Deps): void {
     },
     async (request) => {
       const { user, session } = signedInOf(request);
-      return { user: userView(user), expires_at: session.expiresAt };
+      // The SPA keeps the CSRF token in memory only: after a reload it asks again (a cross-site page cannot read this).
+      return { user: userView(user), expires_at: session.expiresAt, csrf_token: session.csrfToken };
     },
   );
 
@@ -272,53 +315,26 @@ function registerOrganization(scope: FastifyInstance, deps: Deps): void {
     async (request) => organizationView(await deps.console.organizations.get(customerOf(request).orgId)),
   );
 
-  app.post(
-    '/console/api/organization/certification',
-    {
-      schema: {
-        summary: 'Submit the organisation for certification (registered or rejected → pending)',
-        tags,
-        security,
-        response: { 200: consoleOrganizationSchema, ...signedInErrors, 409: errorResponseSchema },
-      },
-    },
-    async (request) => {
-      const { orgId, actor } = customerOf(request);
-      return organizationView(await deps.console.organizations.submitForCertification(orgId, { actor }));
-    },
-  );
-
   app.get(
     '/console/api/agreement',
     {
       schema: {
-        summary: 'The service agreement and DPA in force, the upcoming versions, and whether the organisation accepted',
+        summary: 'The service agreement and DPA in force, the upcoming versions, and which the organisation accepted',
         tags,
         security,
         response: { 200: consoleAgreementSchema, ...signedInErrors },
       },
     },
-    async (request) => {
-      const { agreement } = deps.console;
-      const [current, upcoming, acceptedCurrent] = await Promise.all([
-        agreement.current(),
-        agreement.upcoming(),
-        agreement.hasAcceptedCurrent(customerOf(request).orgId),
-      ]);
-      return {
-        current: current ? agreementVersionView(current) : null,
-        upcoming: upcoming.map(agreementVersionView),
-        accepted_current: acceptedCurrent,
-      };
-    },
+    async (request) => agreementStatusView(await deps.console.agreement.statusOf(customerOf(request).orgId)),
   );
 
   app.post(
     '/console/api/agreement/acceptance',
     {
       schema: {
-        summary: 'Accept the agreement version in force, on behalf of the organisation',
-        description: 'The acceptance records the user, the time, the request’s IP address and the hashes of the texts.',
+        summary: 'Accept the agreement version in force or an upcoming one, on behalf of the organisation',
+        description:
+          'The acceptance records the user, the time, the request’s IP address and the hashes of the texts. An upcoming version can be accepted in advance: from its effective date, live keys of organisations that have not accepted it are refused (sandbox keys keep working). Accepting a version again changes nothing.',
         tags,
         security,
         body: agreementAcceptanceRequestSchema,

@@ -1,6 +1,7 @@
 import {
   DomainError,
   organizationState,
+  type AgreementStatus,
   type AgreementVersion,
   type ApiKey,
   type App,
@@ -24,6 +25,8 @@ export const userView = (user: User) => ({
   username: user.username,
   role: user.role,
   org_id: user.orgId,
+  email: user.email,
+  email_verified: user.emailVerifiedAt !== null,
 });
 
 /** A session hash's first 16 hex digits name it in the list; the hash itself never leaves the server. */
@@ -43,6 +46,7 @@ export const organizationView = (org: Organization) => ({
   state: organizationState(org),
   certification: org.certification,
   status: org.status,
+  frozen_at: org.frozenAt ?? null,
   created_at: org.createdAt,
 });
 
@@ -53,6 +57,12 @@ export const agreementVersionView = (version: AgreementVersion) => ({
   terms_sha256: version.termsSha256,
   dpa_sha256: version.dpaSha256,
   effective_at: version.effectiveAt,
+});
+
+export const agreementStatusView = (status: AgreementStatus) => ({
+  current: status.current ? agreementVersionView(status.current) : null,
+  upcoming: status.upcoming.map(({ version, accepted }) => ({ ...agreementVersionView(version), accepted })),
+  accepted_current: status.acceptedCurrent,
 });
 
 export const appView = (app: App) => ({

@@ -40,6 +40,8 @@ export async function startTestPlatform(
     VISAGE_DATA_DIR: dataDir,
     VISAGE_ENGINE_WORKERS: '1',
     VISAGE_LOG_LEVEL: 'silent',
+    // Route tests register many accounts from 127.0.0.1; the registration limit has its own test.
+    VISAGE_REGISTRATIONS_PER_IP_PER_HOUR: '100000',
     ...options.env,
   };
   let schema: TestSchema | undefined;

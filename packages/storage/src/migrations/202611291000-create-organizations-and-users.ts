@@ -22,7 +22,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('email', 'text')
     .addColumn('mobile', 'text')
     .addColumn('password_hash', 'text', (c) => c.notNull())
-    .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('owner', 'member', 'admin')`))
+    .addColumn('role', 'text', (c) =>
+      c.notNull().check(sql`role in ('owner', 'member', 'admin', 'reviewer', 'finance', 'support')`),
+    )
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('disabled_at', 'text')
     .execute();

@@ -12,6 +12,10 @@ import * as createIdempotencyRecords from './202611291120-create-idempotency-rec
 import * as createConsents from './202611291200-create-consents.js';
 import * as createVerifications from './202611291210-create-verifications.js';
 import * as createDeletionReceipts from './202611291220-create-deletion-receipts.js';
+import * as createMailOutboxAndAccountTokens from './202611300002-create-mail-outbox-and-account-tokens.js';
+import * as createCertification from './202611300003-create-certification.js';
+import * as createTopupRequestsAndBalanceAlerts from './202611300004-create-topup-requests-and-balance-alerts.js';
+import * as createNoticesAndComplaints from './202611300005-create-notices-and-complaints.js';
 
 /** Every migration, bundled in code (no folder scan), in the order their timestamped names sort. */
 const migrations: Record<string, Migration> = {
@@ -27,6 +31,10 @@ const migrations: Record<string, Migration> = {
   '202611291200-create-consents': createConsents,
   '202611291210-create-verifications': createVerifications,
   '202611291220-create-deletion-receipts': createDeletionReceipts,
+  '202611300002-create-mail-outbox-and-account-tokens': createMailOutboxAndAccountTokens,
+  '202611300003-create-certification': createCertification,
+  '202611300004-create-topup-requests-and-balance-alerts': createTopupRequestsAndBalanceAlerts,
+  '202611300005-create-notices-and-complaints': createNoticesAndComplaints,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResult[]> {

@@ -10,15 +10,19 @@ export function registerPriceCommands(admin: Command, operate: Operate): void {
     .requiredOption('--product <product>', billableProducts.join(' | '))
     .requiredOption('--amount <fen>', 'whole fen per call (0 = free)')
     .option('--effective <iso>', 'when it takes effect: an ISO-8601 date (midnight UTC) or date-time (default: now)')
-    .action((flags: { product: string; amount: string; effective?: string }, command: Command) =>
+    .option('--reason <text>', 'why, for the audit log and the customers’ notice', 'price change')
+    .action((flags: { product: string; amount: string; effective?: string; reason: string }, command: Command) =>
       operate(
         command,
         ({ actor, withServices }) => {
           const product = oneOf(flags.product, billableProducts, '--product');
           const amountFen = wholeFen(flags.amount, { allowZero: true });
           const effectiveAt = flags.effective === undefined ? undefined : instantOf(flags.effective);
-          return withServices(async ({ pricing }) =>
-            priceView(await pricing.setPrice({ product, amountFen, effectiveAt, actor })),
+          // Through the finance desk, as from the admin console: every customer is told (price.scheduled).
+          return withServices(async ({ financeDesk }) =>
+            priceView(
+              (await financeDesk.schedulePrice({ product, amountFen, effectiveAt, reason: flags.reason, actor })).price,
+            ),
           );
         },
         (set) => `${set.product}: ${set.amount_fen} fen from ${set.effective_at}`,

@@ -1,3 +1,4 @@
+import { operatorRoles, type OperatorRole } from '@visage/core';
 import type { Command } from 'commander';
 import { CliError } from '../../cli-errors.js';
 import { oneOf } from './options.js';
@@ -10,16 +11,23 @@ export function registerUserCommands(admin: Command, operate: Operate): void {
 
   adminCommand(user, 'create', 'create an operator account; without --password-stdin a password is generated')
     .requiredOption('--username <name>', '3-32 characters of a-z, 0-9, _, . and -')
-    .requiredOption('--role <role>', 'admin (operators are the only accounts made here)')
+    .option('--role <role>', `${operatorRoles.join(' | ')} (operators are the only accounts made here)`, 'admin')
+    .option('--email <address>', 'the operator’s email address')
     .option('--password-stdin', 'read the password from standard input (one line)')
-    .action((flags: { username: string; role: string; passwordStdin?: boolean }, command: Command) =>
+    .action((flags: { username: string; role: string; email?: string; passwordStdin?: boolean }, command: Command) =>
       operate(
         command,
         async ({ actor, json, withServices }) => {
-          oneOf(flags.role, ['admin'], '--role');
+          const role: OperatorRole = oneOf(flags.role, operatorRoles, '--role');
           const password = flags.passwordStdin ? await readPasswordFromStdin() : undefined;
           const { user: created, generatedPassword } = await withServices(({ users }) =>
-            users.createOperator({ username: flags.username, ...(password === undefined ? {} : { password }), actor }),
+            users.createOperator({
+              username: flags.username,
+              role,
+              ...(flags.email === undefined ? {} : { email: flags.email }),
+              ...(password === undefined ? {} : { password }),
+              actor,
+            }),
           );
           if (generatedPassword !== undefined && !json) {
             process.stderr.write('visage: this is the only time the password is shown; store it now\n');
@@ -27,11 +35,12 @@ export function registerUserCommands(admin: Command, operate: Operate): void {
           return {
             id: created.id,
             username: created.username,
+            role: created.role,
             ...(generatedPassword === undefined ? {} : { password: generatedPassword }),
           };
         },
-        ({ id, username, password }) =>
-          `created operator ${username} (${id})${password === undefined ? '' : `\npassword  ${password}`}`,
+        ({ id, username, role: created, password }) =>
+          `created operator ${username} (${id}, ${created})${password === undefined ? '' : `\npassword  ${password}`}`,
       ),
     );
 }

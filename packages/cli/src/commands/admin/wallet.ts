@@ -36,8 +36,8 @@ export function registerWalletCommands(admin: Command, operate: Operate): void {
         ({ actor, withServices }) => {
           const amountFen = wholeFen(flags.amount);
           return withServices(async (services) => {
-            await services.organizations.get(flags.org);
-            await services.wallet.grantBonus({ orgId: flags.org, amountFen, reason: flags.reason, actor });
+            // Through the finance desk, as from the admin console: the organisation is told (bonus.granted).
+            await services.financeDesk.grantBonus({ orgId: flags.org, amountFen, reason: flags.reason, actor });
             return balancesOf(services, flags.org);
           });
         },
