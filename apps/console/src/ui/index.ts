@@ -1,0 +1,4 @@
+export * from './controls';
+export * from './data';
+export * from './Layout';
+export * from './paging';
