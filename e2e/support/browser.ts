@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+/** Debian's chromium (installed by .ci/run); E2E_CHROMIUM points elsewhere. Playwright never downloads a browser. */
+export const chromiumPath = process.env['E2E_CHROMIUM'] ?? '/usr/bin/chromium';
+
+/**
+ * Why the browser tests cannot run here, or undefined when they can. CI installs chromium, so there a missing
+ * browser is a failure, not a skip.
+ */
+export function browserUnavailable(): string | undefined {
+  if (existsSync(chromiumPath)) return undefined;
+  if (process.env['CI']) throw new Error(`CI must install chromium (${chromiumPath} is missing)`);
+  return `no chromium at ${chromiumPath} (apt-get install chromium, or set E2E_CHROMIUM)`;
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    // The machine's network is closed: without these, chromium keeps opening connections that are refused.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export const viewports = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+} as const;
