@@ -26,6 +26,9 @@ export const codeGroups = Object.freeze({
   image: 'Images and faces',
   verification: 'Stored verifications',
   certification: 'Enterprise certification and sanctions screening',
+  capture: 'Hosted capture sessions and the capture page',
+  liveness: 'Liveness decisions (capture sessions’ failure reasons)',
+  webhook: 'Webhooks',
   service: 'Service and engine',
 } as const);
 export type CodeGroup = keyof typeof codeGroups;
@@ -246,6 +249,14 @@ export const errorRegistry = Object.freeze({
     '`details.current_version` is the version in force (null if none yet); `details.upcoming_versions` lists the published versions that take effect later, which can be accepted in advance.',
   ),
   'app.not_found': unbilled('account', 404, 'No such app in this organisation.', 'Check the app id.'),
+  'webhook.url_refused': unbilled(
+    'webhook',
+    422,
+    'The webhook URL is refused: it does not resolve, or resolves to a loopback, private, link-local, shared or metadata address.',
+    'Use a public http(s) URL; an operator can allow internal ranges with VISAGE_WEBHOOK_ALLOWED_CIDRS.',
+    '`details.reason` says why (`unresolvable`, `address_not_allowed`, `invalid_url`); `details.address` is the refused address when there is one.',
+  ),
+  'webhook.event_not_found': unbilled('webhook', 404, 'No such webhook event for this app.', 'Check the event id.'),
   'org.frozen': unbilled(
     'account',
     403,
@@ -479,6 +490,113 @@ export const errorRegistry = Object.freeze({
     410,
     'The result is past the app’s result-retention window, was read 3 times already, or was deleted.',
     'Store the result on your side when you first read it.',
+  ),
+
+  'capture.not_found': unbilled(
+    'capture',
+    404,
+    'No such capture session in this organisation.',
+    'Check the id; sessions of other organisations or of the other key mode are never shown.',
+  ),
+  'capture.link_used': unbilled(
+    'capture',
+    410,
+    'This capture link was opened already.',
+    'Reload the page in the tab that opened it, or ask the service for a new link.',
+    'The URL token is single-use: the first open exchanges it for a page token kept by that browser tab.',
+  ),
+  'capture.unauthorized': unbilled(
+    'capture',
+    401,
+    'The capture page token is missing or invalid.',
+    'Open the capture link again from the service that sent you.',
+  ),
+  'capture.expired': unbilled('capture', 410, 'The capture session has expired.', 'Ask the service for a new link.'),
+  'capture.finished': unbilled(
+    'capture',
+    409,
+    'The capture session is already finished.',
+    'Read its result with GET /v1/capture-sessions/{id}.',
+    '`details.status` is the final status.',
+  ),
+  'capture.consent_required': unbilled(
+    'capture',
+    409,
+    'The person has not agreed to the consent text yet.',
+    'Show the consent screen and send POST /capture/api/consent first.',
+  ),
+  'capture.attempts_exhausted': unbilled(
+    'capture',
+    409,
+    'No capture attempts are left in this session.',
+    'Ask the service for a new link.',
+  ),
+  'capture.attempt_not_found': unbilled(
+    'capture',
+    404,
+    'No such attempt in this session, or it is no longer the current one.',
+    'Start an attempt with POST /capture/api/attempts.',
+  ),
+  'capture.too_many_frames': unbilled(
+    'capture',
+    400,
+    'Too many frames for this step or attempt.',
+    'Send at most `details.max_per_step` frames per step and `details.max_per_attempt` per attempt.',
+  ),
+  'capture.frame_invalid': unbilled(
+    'capture',
+    400,
+    'The frame is not a JPEG within the size and dimension limits.',
+    'Send JPEG frames of at most `details.max_bytes` bytes and 1280x1280 pixels.',
+  ),
+  'capture.rate_limited': unbilled(
+    'capture',
+    429,
+    'Too many requests for this capture session.',
+    'Slow down; retry after `Retry-After` seconds.',
+  ),
+
+  'liveness.spoof': unbilled(
+    'liveness',
+    422,
+    'The face failed the passive anti-spoofing check: it looks like a photo or a screen.',
+    'Ask the person to use their own live camera, in good light, without a photo or screen in front of it.',
+    'As a capture session’s failure `reason` it comes inside a 200 result (the session is charged); `details` has the measurements behind it. See docs/liveness.md.',
+  ),
+  'liveness.face_replaced': unbilled(
+    'liveness',
+    422,
+    'The face changed during the capture.',
+    'Ask the same person to capture again, alone in front of the camera.',
+    'As a capture session’s failure `reason` it comes inside a 200 result (the session is charged); `details` has the measurements behind it. See docs/liveness.md. `details` names the frame whose face did not match the best frame at the 1e-4 level.',
+  ),
+  'liveness.challenge_failed': unbilled(
+    'liveness',
+    422,
+    'A liveness challenge was not performed as asked.',
+    'Ask the person to follow the prompts (blink, open the mouth, turn or nod) and try again.',
+    'As a capture session’s failure `reason` it comes inside a 200 result (the session is charged); `details` has the measurements behind it. See docs/liveness.md. `details.challenge` is the first challenge that failed.',
+  ),
+  'liveness.no_face': unbilled(
+    'liveness',
+    422,
+    'No face was found in enough of the frames.',
+    'Ask the person to keep their face inside the oval, in good light.',
+    'As a capture session’s failure `reason` it comes inside a 200 result (the session is charged); `details` has the measurements behind it. See docs/liveness.md.',
+  ),
+  'liveness.too_few_frames': unbilled(
+    'liveness',
+    422,
+    'Too few frames were captured for a liveness decision.',
+    'Capture again; the page sends several frames per step.',
+    'As a capture session’s failure `reason` it comes inside a 200 result (the session is charged); `details` has the measurements behind it. See docs/liveness.md.',
+  ),
+  'liveness.timing': unbilled(
+    'liveness',
+    422,
+    'The frames’ timing is not that of a live camera capture.',
+    'Capture again with the hosted page; frames must be captured live, in order and within the step time limits.',
+    'As a capture session’s failure `reason` it comes inside a 200 result (the session is charged); `details` has the measurements behind it. See docs/liveness.md. `details.problem` is one of not_increasing, too_fast, too_regular, too_long, wrong_order, step_too_long, step_too_short, invalid_timestamp.',
   ),
 
   'service.overloaded': unbilled(

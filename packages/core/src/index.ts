@@ -166,6 +166,15 @@ export {
   type VerificationService,
 } from './verification/verification.service.js';
 export * from './verification/verification.ports.js';
+export * from './capture/capture-sessions.ports.js';
+export {
+  createCaptureSessions,
+  captureFrameLimits,
+  type CaptureSessions,
+  type CaptureCreateInput,
+  type CaptureFrameInput,
+} from './capture/capture-sessions.service.js';
+export { captureConsentText, captureConsentVersion } from './capture/capture-consent.js';
 export {
   createUsageReports,
   defaultCallPageSize,
@@ -208,3 +217,8 @@ export * from './certification/credit-code.js';
 export * from './certification/resident-id.js';
 export * from './certification/name-screening.js';
 export * from './certification/certification.service.js';
+export * from './webhooks/webhooks.ports.js';
+export * from './webhooks/webhooks.service.js';
+export * from './webhooks/webhook-delivery.js';
+export * from './capture/liveness-decision.js';
+export * as livenessThresholds from './capture/liveness-thresholds.js';

@@ -14,6 +14,15 @@ export { createFaceEngine, type FaceEngine, type FaceEngineOptions } from './poo
 export type { WorkerSpan } from './pool/worker-protocol.js';
 export { templateModelId, fusionWeights } from './embed/fused-template.js';
 export { defaultLivenessThreshold } from './liveness/minifasnet-liveness.js';
+export { frameGeometry, qualityScore, type FrameAnalysis, type FrameFace } from './liveness/frame-analysis.js';
+export {
+  eyeAspectRatio,
+  eyesAspectRatio,
+  headModel,
+  headPose,
+  mouthAspectRatio,
+  type HeadPose,
+} from './landmarks/face-geometry.js';
 export { modelFileNames } from './models/model-files.js';
 export type { FaceQuality } from './quality/face-quality.js';
 export * from './calibration/calibration.js';

@@ -15,6 +15,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { TrustProxy } from './config/config.schema.js';
 import { registerBodyParsers } from './http/body-parsers.js';
+import { registerCaptureStatic } from './http/capture-static.js';
 import { registerConsoleStatic } from './http/console-static.js';
 import { toErrorReply } from './http/error-reply.js';
 import type { KeyLimiter } from './http/key-limiter.js';
@@ -22,6 +23,8 @@ import { requireSignedCaller, type KeyGate, type SignatureCheck } from './http/s
 import { registerAdminRoutes, type AdminDependencies } from './routes/admin.routes.js';
 import { registerConsoleRoutes, type ConsoleDependencies } from './routes/console.routes.js';
 import { registerV1Routes, type V1Dependencies } from './routes/v1.routes.js';
+import { registerCapturePageRoutes } from './routes/capture-page.routes.js';
+import { registerCaptureSessionRoutes, type CaptureSessionsDependencies } from './routes/capture-sessions.routes.js';
 
 export interface AppOptions {
   readonly bodyLimitBytes: number;
@@ -30,9 +33,11 @@ export interface AppOptions {
   readonly version: string;
   /** The built web consoles (apps/console/dist by default). */
   readonly consoleDistDir?: string;
+  /** The built capture page (apps/capture/dist by default). */
+  readonly captureDistDir?: string;
 }
 
-export interface AppDependencies extends V1Dependencies {
+export interface AppDependencies extends V1Dependencies, CaptureSessionsDependencies {
   readonly verifySignature: SignatureCheck;
   readonly keys: KeyGate;
   readonly limiter: KeyLimiter;
@@ -58,7 +63,11 @@ export const redactedLogPaths = [
  * password-reset mails carry (`/console/reset-password?token=…`) open console pages with GET, and pino logs each
  * request's URL: unmasked, anyone reading the log could take over the account behind a live reset link.
  */
-export const loggedUrl = (url: string): string => url.replace(/([?&;]token=)[^&#;]*/gi, '$1[redacted]');
+export const loggedUrl = (url: string): string =>
+  url
+    .replace(/([?&;]token=)[^&#;]*/gi, '$1[redacted]')
+    // The capture page's address is /capture/<token>: the token opens the session once, so it is masked too.
+    .replace(/^(\/+capture\/+)(?!(?:api|assets)(?:[/?#]|$))[^/?#]+/i, '$1[redacted]');
 
 type LoggerOption = FastifyServerOptions['logger'];
 
@@ -160,11 +169,16 @@ export async function buildApp(options: AppOptions, deps: AppDependencies): Prom
   await app.register(async (scope) => {
     requireSignedCaller(scope, deps);
     registerV1Routes(scope, deps);
+    registerCaptureSessionRoutes(scope, deps);
   });
+  await app.register((scope) => registerCapturePageRoutes(scope, deps));
   await app.register((scope) => registerConsoleRoutes(scope, deps));
   await app.register((scope) => registerAdminRoutes(scope, deps));
   await app.register((scope) =>
     registerConsoleStatic(scope, options.consoleDistDir ? { distDir: options.consoleDistDir } : {}),
+  );
+  await app.register((scope) =>
+    registerCaptureStatic(scope, options.captureDistDir ? { distDir: options.captureDistDir } : {}),
   );
   return app;
 }

@@ -7,7 +7,9 @@ import {
   createSignatureVerifier,
   createUsageReports,
   createVerificationService,
+  createCaptureSessions,
   type Caller,
+  type CaptureSessions,
   type KeyAuthorization,
 } from '@visage/core';
 import { createFaceEngine, defaultModelDir, loadCalibration, type FaceEngine } from '@visage/engine';
@@ -20,11 +22,14 @@ import { createMailRequestThrottle, createRegistrationThrottle } from './http/ma
 import { createSignInThrottle } from './http/sign-in-throttle.js';
 import { openServices, type Services } from './services.js';
 import { createSweeper } from './sweeper.js';
+import { createWebhookWorker } from './webhook-worker.js';
 
 export interface Platform {
   readonly app: FastifyInstance;
   readonly services: Services;
   readonly engine: FaceEngine;
+  /** Hosted capture sessions (the sweeper expires them; tests drive it directly). */
+  readonly captureSessions: CaptureSessions;
   /** Stops taking requests, lets the ones in flight finish, then stops the engine, the sweeper and the database. */
   close(): Promise<void>;
 }
@@ -61,8 +66,9 @@ async function assemble(
   logger: FastifyServerOptions['logger'] | undefined,
 ): Promise<Platform> {
   const { clock, crypto, wallet, pricing } = services;
+  const enginePort = createFaceEnginePort(engine, calibration);
   const verification = createVerificationService({
-    engine: createFaceEnginePort(engine, calibration),
+    engine: enginePort,
     consents: services.consents,
     verifications: services.verifications,
     receipts: services.receipts,
@@ -78,6 +84,22 @@ async function assemble(
     crypto,
     subjectLimits: { perMinute: config.subjectPerMinute, perDay: config.subjectPerDay },
     pseudonymize: services.pseudonymize,
+    onWebhookEvent: services.onWebhookEvent,
+  });
+  // Hosted capture: sessions, the page's API, the liveness decision, charged once through `verification`.
+  const captureSessions = createCaptureSessions({
+    sessions: services.captureSessions,
+    verification,
+    engine: enginePort,
+    apps: services.appRepository,
+    orgs: services.organizationRepository,
+    audit: services.audit,
+    secretBox: services.secretBox,
+    clock,
+    crypto,
+    publicUrl: config.publicUrl.replace(/\/+$/, ''),
+    operatorName: config.operatorName,
+    onWebhookEvent: services.onWebhookEvent,
   });
   let draining = false;
   const signInThrottle = createSignInThrottle();
@@ -91,6 +113,7 @@ async function assemble(
     },
     {
       verification,
+      captureSessions,
       idempotency: services.idempotency,
       crypto,
       secretBox: services.secretBox,
@@ -127,6 +150,7 @@ async function assemble(
         signInThrottle,
         registrationThrottle: createRegistrationThrottle(config.registrationsPerIpPerHour),
         certification: services.certification,
+        webhooks: services.webhooks,
         accountMail: {
           emailVerification: services.emailVerification,
           passwordReset: services.passwordReset,
@@ -173,21 +197,36 @@ async function assemble(
   services.logProblemsTo(app.log);
   const requests = trackRequestsInFlight(app);
   const sweeper = createSweeper(services, {
+    captureSessions,
     intervalSeconds: config.sweepIntervalSeconds,
     log: app.log,
   });
   await sweeper.runOnce();
   sweeper.start();
+  // Webhook delivery in every process: claims with a lease, so several processes share the outbox.
+  const webhookWorker = createWebhookWorker(services.webhookDelivery, {
+    owner: services.crypto.randomId('wkr'),
+    intervalSeconds: config.webhookIntervalSeconds,
+    log: app.log,
+  });
+  services.setWebhookWaker(() => webhookWorker.wake());
+  webhookWorker.start();
 
   let closing: Promise<void> | undefined;
   return {
     app,
     services,
     engine,
+    captureSessions,
     close: () =>
       (closing ??= (async () => {
         draining = true;
         sweeper.stop();
+        services.setWebhookWaker(() => {});
+        // Deliveries in flight finish (10 s at most each); what this process still holds is given back.
+        await webhookWorker
+          .stop()
+          .catch((error: unknown) => app.log.error({ err: error }, 'webhook worker stop failed'));
         const closed = app.close();
         // close() stops listening and ends idle connections, then waits for every connection to end. Requests
         // in flight are let finish; a connection left open after that (kept alive by a client that stopped

@@ -20,6 +20,8 @@ import {
   createFinanceDesk,
   createTopupRequests,
   createCertification,
+  createWebhooks,
+  createWebhookDelivery,
   type NoticeFailureHandler,
 } from '@visage/core';
 import {
@@ -31,6 +33,7 @@ import {
   createAppRepository,
   createAuditLogRepository,
   createConsentRepository,
+  createCaptureSessionRepository,
   createDeletionReceiptRepository,
   createIdempotencyRepository,
   createLedgerRepository,
@@ -48,6 +51,7 @@ import {
   createCertificationRepository,
   createIndustryRepository,
   createSanctionsRepository,
+  createWebhookRepository,
   locateDatabase,
   migrateToLatest,
   openDatabase,
@@ -60,6 +64,7 @@ import { ipAllowlist } from './adapters/ip-allowlist.js';
 import { nodeCrypto, systemClock } from './adapters/node-crypto.js';
 import { createPseudonymizer } from './adapters/pseudonymizer.js';
 import { createSecretBox } from './adapters/secret-box.js';
+import { createWebhookSender, webhookJitter, webhookUrlCheck } from './adapters/webhook-target.js';
 import type { Config } from './config/load-config.js';
 import { stderrProblemLog, type ProblemLog } from './problem-log.js';
 import { loadMasterKey } from './config/master-key.js';
@@ -124,6 +129,8 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
     crypto,
     audit,
     maxResultRetentionSeconds: config.resultRetentionMaxSeconds,
+    // Webhook URLs are resolved on save: internal addresses are refused unless VISAGE_WEBHOOK_ALLOWED_CIDRS allows them.
+    checkWebhookUrl: webhookUrlCheck({ allowedCidrs: config.webhookAllowedCidrs }),
   });
   const keys = createKeys({ keys: keyRepo, apps: appRepo, secretBox, clock, crypto, audit });
   const keyAccess = createKeyAccess({
@@ -212,6 +219,30 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
     audit,
     onError: noticeFailed,
   });
+  // Webhooks: the outbox's events, their delivery (the server's worker runs it) and the apps' signing secrets.
+  const webhookRepo = createWebhookRepository(database);
+  let wakeWebhooks: () => void = () => {};
+  const webhooks = createWebhooks({
+    repo: webhookRepo,
+    apps: appRepo,
+    secretBox,
+    clock,
+    crypto,
+    audit,
+    rotationGraceSeconds: config.webhookSecretGraceSeconds,
+    onDue: () => wakeWebhooks(),
+  });
+  const webhookDelivery = createWebhookDelivery({
+    repo: webhookRepo,
+    apps: appRepo,
+    sender: createWebhookSender({ allowedCidrs: config.webhookAllowedCidrs }),
+    secretBox,
+    clock,
+    crypto,
+    leaseSeconds: config.webhookLeaseSeconds,
+    firstRetryDelaySeconds: config.webhookFirstRetrySeconds,
+    random: webhookJitter,
+  });
   const verificationRepo = createVerificationRepository(database, clock, { defer });
   const receiptRepo = createDeletionReceiptRepository(database);
   const privacy = createPrivacy({
@@ -268,8 +299,20 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
       problemLog = log;
     },
     consents: createConsentRepository(database),
+    captureSessions: createCaptureSessionRepository(database),
+    /** For the capture page's names (app, organisation). */
+    appRepository: appRepo,
+    organizationRepository: orgRepo,
     verifications: verificationRepo,
     receipts: receiptRepo,
+    webhooks,
+    webhookDelivery,
+    webhookRepository: webhookRepo,
+    /** Tells the webhook worker that an event was written (a no-op until the server starts one: `setWebhookWaker`). */
+    onWebhookEvent: () => wakeWebhooks(),
+    setWebhookWaker(wake: () => void): void {
+      wakeWebhooks = wake;
+    },
     close: async () => {
       await balanceAlerts.idle();
       await afterReply.drain();

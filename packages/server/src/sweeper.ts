@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { CaptureSessions } from '@visage/core';
 import type { Services } from './services.js';
 
 /** Reservations older than this were left by a crashed call: no call takes this long, so they are voided. */
@@ -11,7 +12,15 @@ const dayMs = 86_400_000;
  * VISAGE_MAIL_RETENTION_DAYS, and reservations a crash left held. Each run is idempotent, so several server
  * processes may sweep the same database.
  */
-export function createSweeper(services: Services, options: { intervalSeconds: number; log: FastifyBaseLogger }) {
+export function createSweeper(
+  services: Services,
+  options: {
+    intervalSeconds: number;
+    log: FastifyBaseLogger;
+    /** Open capture sessions past their expiry become `expired` (with their webhook event); old results go. */
+    captureSessions?: Pick<CaptureSessions, 'expireDue'>;
+  },
+) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
 
@@ -26,8 +35,24 @@ export function createSweeper(services: Services, options: { intervalSeconds: nu
     const mails = await services.mailOutboxRepository.deleteCreatedBefore(
       new Date(now.getTime() - services.config.mailRetentionDays * dayMs).toISOString(),
     );
+    const captures = (await options.captureSessions?.expireDue()) ?? 0;
+    const webhookEvents = await services.webhookRepository.deleteSettledBefore(
+      new Date(now.getTime() - services.config.webhookRetentionDays * dayMs).toISOString(),
+    );
     options.log.info(
-      { sweep: { ...expired, nonces, idempotency, reservations, sessions, accountTokens, mails } },
+      {
+        sweep: {
+          ...expired,
+          nonces,
+          idempotency,
+          reservations,
+          sessions,
+          accountTokens,
+          mails,
+          captures,
+          webhookEvents,
+        },
+      },
       'retention sweep',
     );
   }

@@ -28,5 +28,7 @@ export { createComplaintRepository } from './complaint.repository.js';
 export { createPrivacyRepository } from './privacy.repository.js';
 export { createAccountTokenRepository } from './account-token.repository.js';
 export { createMailOutboxRepository } from './mail-outbox.repository.js';
+export { createWebhookRepository, eraseWebhookPayloads, insertWebhookEvent } from './webhook.repository.js';
 export { createCertificationRepository, createIndustryRepository } from './certification.repository.js';
 export { createSanctionsRepository } from './sanctions.repository.js';
+export { createCaptureSessionRepository } from './capture-session.repository.js';

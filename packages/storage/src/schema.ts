@@ -30,6 +30,8 @@ import type { BalanceAlertTable, TopupRequestTable } from './topup-request.table
 
 import type { AccountTokenTable } from './account-token.table.js';
 import type { MailOutboxTable } from './mail-outbox.table.js';
+import type { CaptureAttemptTable, CaptureFrameTable, CaptureSessionTable } from './capture-session.table.js';
+import type { WebhookDeliveryAttemptTable, WebhookEventTable, WebhookSecretTable } from './webhook.table.js';
 
 export interface Database {
   industry: IndustryTable;
@@ -64,4 +66,10 @@ export interface Database {
   notice: NoticeTable;
   notice_inbox: NoticeInboxTable;
   complaint: ComplaintTable;
+  capture_session: CaptureSessionTable;
+  capture_attempt: CaptureAttemptTable;
+  capture_frame: CaptureFrameTable;
+  webhook_event: WebhookEventTable;
+  webhook_delivery_attempt: WebhookDeliveryAttemptTable;
+  webhook_secret: WebhookSecretTable;
 }

@@ -5,6 +5,7 @@ import type { Database } from './schema.js';
 import type { VerificationBlobTable, VerificationTable } from './verification.table.js';
 import { createWriteBatcher, type Defer } from './write-batcher.js';
 import { olderThan } from './keyset-page.js';
+import { eraseWebhookPayloads, insertWebhookEvent } from './webhook.repository.js';
 
 // The expiry goes with the result, so the sweeper's index range holds only results that still exist.
 const noResult = { result_sealed: null, result_expires_at: null } as const;
@@ -17,10 +18,11 @@ export function createVerificationRepository(
   // Reads of stored results are counted on the request path: claims that wait together share one commit.
   const claimOne = createWriteBatcher(db, claimRead, options.defer);
   return {
-    insert(record, blobs) {
+    insert(record, blobs, options) {
       return db.transaction().execute(async (trx) => {
         await trx.insertInto('verification').values(toRow(record)).execute();
         if (blobs.length > 0) await trx.insertInto('verification_blob').values(blobs.map(toBlobRow)).execute();
+        if (options?.event) await insertWebhookEvent(trx, options.event);
       });
     },
 
@@ -74,6 +76,15 @@ export function createVerificationRepository(
           .where('org_id', '=', orgId)
           .where('subject_ref', '=', subjectRef)
           .executeTakeFirst();
+        // Finished capture sessions of the subject keep their status, but lose the result, the reference template
+        // and the link to the subject (an open one would otherwise finish without its comparison).
+        await trx
+          .updateTable('capture_session')
+          .set({ result_sealed: null, result_expires_at: null, reference_sealed: null, subject_ref: null })
+          .where('org_id', '=', orgId)
+          .where('subject_ref', '=', subjectRef)
+          .where('status', 'not in', ['not_started', 'in_progress'])
+          .execute();
         return { verifications: ids.length, ...erased, consents: Number(consents.numDeletedRows) };
       });
     },
@@ -206,6 +217,8 @@ async function eraseVerifications(
     const deleted = await trx.deleteFrom('verification_blob').where('verification_id', 'in', chunk).executeTakeFirst();
     // An Idempotency-Key replay would otherwise hand the erased answer out again.
     await trx.deleteFrom('idempotency_record').where('call_id', 'in', chunk).execute();
+    // So would a webhook event that carries the result.
+    await eraseWebhookPayloads(trx, chunk);
     const nulled = await trx
       .updateTable('verification')
       .set(noResult)

@@ -18,6 +18,8 @@ export function createApps(ports: {
   audit: Pick<AuditLog, 'record'>;
   /** The operator's ceiling on how long any app may keep results, and images. */
   maxResultRetentionSeconds: number;
+  /** Resolves a new webhook URL and refuses internal addresses (DomainError 'webhook.url_refused'). */
+  checkWebhookUrl?: (url: string) => Promise<void>;
 }) {
   const { apps, orgs, clock, crypto, audit, maxResultRetentionSeconds } = ports;
 
@@ -82,6 +84,7 @@ export function createApps(ports: {
 
     async update(orgId: string, appId: string, changes: AppChanges, actor: string): Promise<App> {
       const checked = checkedChanges(changes);
+      if (typeof checked.webhookUrl === 'string') await ports.checkWebhookUrl?.(checked.webhookUrl);
       const app = { ...(await get(orgId, appId)), ...checked, updatedAt: clock.now().toISOString() };
       await apps.update(app);
       await audit.record({ actor, action: 'app.update', subject: appId, data: { changes: checked } });

@@ -1,4 +1,5 @@
 /** What the verification context needs from the face engine, the database and the blob store. */
+import type { WebhookEvent } from '../webhooks/webhooks.ports.js';
 
 export const farLevels = ['1e-3', '1e-4', '1e-5', '1e-6'] as const;
 export type FarLevel = (typeof farLevels)[number];
@@ -26,10 +27,54 @@ export interface FaceComparison {
   readonly match: Readonly<Record<FarLevel, boolean>>;
 }
 
+export interface Point2 {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** Head pose in degrees, as the engine's quality check reports it: yaw > 0 = the person turned to their own left
+ * (nose toward the image's right edge in an unmirrored camera frame), pitch > 0 = looking up, roll > 0 = head tilted
+ * clockwise on screen. See docs/liveness.md. */
+export interface HeadPose {
+  readonly yaw: number;
+  readonly pitch: number;
+  readonly roll: number;
+}
+
+/** One camera frame analysed for liveness (a face was found; see {@link FrameAnalysis}). */
+export interface FaceFrameAnalysis {
+  /** Faces the detector found (>= 1); the fields below describe the largest one. */
+  readonly faceCount: number;
+  readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
+  /** The 68 iBUG points in image pixels. */
+  readonly landmarks68: readonly Point2[];
+  readonly pose: HeadPose;
+  /** Mean of both eyes' (|p2-p6| + |p3-p5|) / (2 |p1-p4|); ~0.25-0.35 open, < ~0.15 closed. */
+  readonly eyeAspectRatio: number;
+  /** Inner-lip opening / mouth width; ~0 closed, > ~0.4 wide open. */
+  readonly mouthAspectRatio: number;
+  readonly template: FaceTemplateRef;
+  /** `score` in [0, 1] ranks frames (size, sharpness, lighting, frontal pose); `pass` = every check passed. */
+  readonly quality: { readonly pass: boolean; readonly reasons: readonly string[]; readonly score: number };
+  readonly liveness: { readonly score: number; readonly threshold: number; readonly live: boolean };
+}
+
+/** A frame where no face was found: only the count. */
+export interface NoFaceFrameAnalysis {
+  readonly faceCount: 0;
+}
+
+/** What `FaceEnginePort.analyzeFrame` answers: never throws face.none / face.multiple, reports them instead. */
+export type FrameAnalysis = FaceFrameAnalysis | NoFaceFrameAnalysis;
+
+export const frameHasFace = (frame: FrameAnalysis): frame is FaceFrameAnalysis => frame.faceCount > 0;
+
 /** The engine behind a port: errors it throws carry the registry's image.*, face.* and service.* codes. */
 export interface FaceEnginePort {
   readonly modelId: string;
   analyze(image: Uint8Array, options: { readonly allowMultipleFaces: boolean }): Promise<AnalyzedFace>;
+  /** Per-frame liveness analysis of one camera frame (JPEG/PNG/WebP). Bad images still throw image.* codes. */
+  analyzeFrame(image: Uint8Array): Promise<FrameAnalysis>;
   compare(a: FaceTemplateRef, b: FaceTemplateRef): FaceComparison;
 }
 
@@ -136,8 +181,12 @@ export interface StoredBlob {
 }
 
 export interface VerificationRepository {
-  /** The row and its blobs in one transaction. */
-  insert(record: VerificationRecord, blobs: readonly StoredBlob[]): Promise<void>;
+  /** The row and its blobs in one transaction, with the webhook event when one is given (same transaction). */
+  insert(
+    record: VerificationRecord,
+    blobs: readonly StoredBlob[],
+    options?: { readonly event?: WebhookEvent | undefined },
+  ): Promise<void>;
   find(orgId: string, id: string): Promise<VerificationRecord | undefined>;
   /**
    * Counts one read of a live result: succeeds (returns the record) only while reads < maxReads, the result is

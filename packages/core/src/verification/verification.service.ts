@@ -1,6 +1,7 @@
 import { errorRegistry, isErrorCode } from '@visage/contracts';
 import { DomainError } from '../domain-error.js';
 import type { Clock, Crypto, SecretBox } from '../ports.js';
+import type { WebhookEvent } from '../webhooks/webhooks.ports.js';
 import type {
   AnalyzedFace,
   ConsentEvidence,
@@ -92,6 +93,8 @@ export function createVerificationService(ports: {
   subjectLimits: SubjectLimits;
   /** A keyed, one-way hash of a subject ref for receipts: linkable only by whoever holds the installation's key. */
   pseudonymize: (subjectRef: string) => string;
+  /** Told after a webhook event was written (the delivery worker wakes up). */
+  onWebhookEvent?: () => void;
 }) {
   const { engine, consents, verifications, charging, audit, secretBox, clock, crypto, pseudonymize } = ports;
 
@@ -140,7 +143,8 @@ export function createVerificationService(ports: {
     input: CallInput,
     images: Readonly<Record<string, Uint8Array>>,
     run: () => Promise<EngineOutcome>,
-    options: { keepResult?: boolean } = {},
+    /** `noEvent`: a capture session's decision, whose own `capture_session.finished` event tells the app. */
+    options: { keepResult?: boolean; noEvent?: boolean } = {},
   ): Promise<CallResult> {
     const { caller, requestId } = input;
     const startedAt = clock.now();
@@ -221,7 +225,21 @@ export function createVerificationService(ports: {
       resultExpiresAt: keepResult ? addSeconds(startedAt, caller.resultRetentionSeconds) : null,
     };
     try {
-      await verifications.insert(record, keptBlobs(caller, id, startedAt, images, outcome.templates));
+      // A finished verification tells the app's webhook, in the record's own transaction (docs/webhooks.md).
+      const event: WebhookEvent | undefined =
+        product === 'verification' && options.noEvent !== true
+          ? {
+              id: crypto.randomId('evt'),
+              orgId: caller.orgId,
+              appId: caller.appId,
+              mode: caller.sandbox ? 'sandbox' : 'live',
+              type: 'verification.completed',
+              payload: body,
+              createdAt: clock.now().toISOString(),
+            }
+          : undefined;
+      await verifications.insert(record, keptBlobs(caller, id, startedAt, images, outcome.templates), { event });
+      if (event) ports.onWebhookEvent?.();
       await audit.record({
         actor: `key:${caller.keyId}`,
         action: `${product}.completed`,
@@ -344,6 +362,21 @@ export function createVerificationService(ports: {
         },
         { keepResult: true },
       );
+    },
+
+    /**
+     * A decision computed elsewhere (a capture session's), charged once as `product` in the frame every call runs
+     * in: consent, reservation, `run`, one stored record, then post — or void when `run` throws. No image is kept.
+     */
+    async chargedCall(
+      input: CallInput & {
+        product: 'verification' | 'liveness';
+        run: () => Promise<{ resultCode: string; response: Record<string, unknown> }>;
+      },
+    ): Promise<CallResult> {
+      return billableCall(input.product, input, {}, async () => ({ ...(await input.run()), templates: {} }), {
+        noEvent: true,
+      });
     },
 
     async createConsent(caller: Caller, evidence: ConsentEvidence): Promise<ConsentRecord> {

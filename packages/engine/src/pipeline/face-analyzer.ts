@@ -16,6 +16,7 @@ import { decodeImage, defaultImageLimits, type ImageLimits } from '../image/deco
 import type { Box, FivePoints, Point } from '../image/rgb-image.js';
 import { detectLandmarks68, fivePointsFrom68, landmark68Spec } from '../landmarks/landmark68.js';
 import { defaultLivenessThreshold, livenessScore, livenessSpec } from '../liveness/minifasnet-liveness.js';
+import { frameGeometry, qualityScore, type FrameAnalysis } from '../liveness/frame-analysis.js';
 import { openVerifiedSession } from '../models/model-files.js';
 import { assessQuality, defaultQualityThresholds, type FaceQuality } from '../quality/face-quality.js';
 import type { FaceTemplate } from './face-template.js';
@@ -60,6 +61,11 @@ export interface AnalyzerConfig {
 /** One thread's worth of the face pipeline: owns one session per model. Create once, reuse for every image. */
 export interface FaceAnalyzer {
   analyze(bytes: Uint8Array, options?: AnalyzeOptions): Promise<FaceAnalysis>;
+  /**
+   * One camera frame for liveness: the largest face's 68 points, head pose, eye and mouth aspect ratios, template,
+   * quality and anti-spoofing score. No face or several faces are reported in `faceCount`, not thrown.
+   */
+  analyzeFrame(bytes: Uint8Array): Promise<FrameAnalysis>;
   release(): Promise<void>;
 }
 
@@ -88,53 +94,97 @@ export async function createFaceAnalyzer(config: AnalyzerConfig): Promise<FaceAn
   const detectorOptions = config.detector ?? defaultDetectorOptions;
   const livenessThreshold = config.livenessThreshold ?? defaultLivenessThreshold;
 
-  return {
-    async analyze(bytes, options = {}) {
-      const t0 = performance.now();
-      const img = await decodeImage(bytes, imageLimits);
-      const t1 = performance.now();
-      const detections = await detectFaces(detector, img, detectorOptions);
-      const t2 = performance.now();
-      if (detections.length === 0) throw new EngineError('face.none');
-      if (detections.length > 1 && !options.allowMultipleFaces) {
-        throw new EngineError('face.multiple', { count: detections.length });
-      }
-      const landmarks68: Point[][] = [];
-      for (const d of detections) landmarks68.push(await detectLandmarks68(landmarker, img, d.box));
-      const faces: DetectedFace[] = detections.map((d, i) => ({ ...d, landmarks: fivePointsFrom68(landmarks68[i]!) }));
-      const chosen = choosePrimaryFace(faces, img, options.primaryFace ?? 'largest');
-      const face = faces[chosen]!;
-      const t3 = performance.now();
-      const vector = fuseEmbeddings(
-        await embedAligned(embedder, alignFace(img, face.landmarks)),
-        await embedDlibChip(dlibEmbedder, dlibChip(img, landmarks68[chosen]!)),
-      );
-      const t4 = performance.now();
-      const liveness =
-        options.liveness === false
-          ? undefined
-          : await livenessScore(antiSpoof, img, face.box).then((score) => ({
-              score,
-              threshold: livenessThreshold,
-              live: score >= livenessThreshold,
-            }));
-      const t5 = performance.now();
-      const quality = assessQuality(img, face.box, face.landmarks, defaultQualityThresholds);
-      const t6 = performance.now();
+  const run = async (
+    bytes: Uint8Array,
+    options: AnalyzeOptions,
+    frame = false,
+  ): Promise<{ analysis: FaceAnalysis; landmarks68: Point[] } | FrameAnalysis> => {
+    const t0 = performance.now();
+    const img = await decodeImage(bytes, imageLimits);
+    const t1 = performance.now();
+    const detections = await detectFaces(detector, img, detectorOptions);
+    const t2 = performance.now();
+    if (detections.length === 0 && frame) {
       return {
         image: { width: img.width, height: img.height, format: img.format },
-        faces,
-        chosen,
-        template: { model: templateModelId, vector },
-        quality,
-        ...(liveness ? { liveness } : {}),
+        faceCount: 0,
+        timings_ms: { decode: round(t1 - t0), detect: round(t2 - t1), total: round(t2 - t0) },
+      };
+    }
+    if (detections.length === 0) throw new EngineError('face.none');
+    if (detections.length > 1 && !options.allowMultipleFaces) {
+      throw new EngineError('face.multiple', { count: detections.length });
+    }
+    const landmarks68: Point[][] = [];
+    for (const d of detections) landmarks68.push(await detectLandmarks68(landmarker, img, d.box));
+    const faces: DetectedFace[] = detections.map((d, i) => ({ ...d, landmarks: fivePointsFrom68(landmarks68[i]!) }));
+    const chosen = choosePrimaryFace(faces, img, options.primaryFace ?? 'largest');
+    const face = faces[chosen]!;
+    const t3 = performance.now();
+    const vector = fuseEmbeddings(
+      await embedAligned(embedder, alignFace(img, face.landmarks)),
+      await embedDlibChip(dlibEmbedder, dlibChip(img, landmarks68[chosen]!)),
+    );
+    const t4 = performance.now();
+    const liveness =
+      options.liveness === false
+        ? undefined
+        : await livenessScore(antiSpoof, img, face.box).then((score) => ({
+            score,
+            threshold: livenessThreshold,
+            live: score >= livenessThreshold,
+          }));
+    const t5 = performance.now();
+    const quality = assessQuality(img, face.box, face.landmarks, defaultQualityThresholds);
+    const t6 = performance.now();
+    const analysis: FaceAnalysis = {
+      image: { width: img.width, height: img.height, format: img.format },
+      faces,
+      chosen,
+      template: { model: templateModelId, vector },
+      quality,
+      ...(liveness ? { liveness } : {}),
+      timings_ms: {
+        decode: round(t1 - t0),
+        detect: round(t2 - t1),
+        landmarks: round(t3 - t2),
+        embed: round(t4 - t3),
+        liveness: round(t5 - t4),
+        total: round(t6 - t0),
+      },
+    };
+    return { analysis, landmarks68: landmarks68[chosen]! };
+  };
+
+  return {
+    async analyze(bytes, options = {}) {
+      const out = await run(bytes, options);
+      if (!('analysis' in out)) throw new EngineError('face.none');
+      return out.analysis;
+    },
+    async analyzeFrame(bytes) {
+      const out = await run(bytes, { allowMultipleFaces: true, primaryFace: 'largest', liveness: true }, true);
+      if (!('analysis' in out)) return out;
+      const t0 = performance.now();
+      const { analysis, landmarks68 } = out;
+      const face = analysis.faces[analysis.chosen]!;
+      const geometry = frameGeometry(landmarks68);
+      const t1 = performance.now();
+      return {
+        image: analysis.image,
+        faceCount: analysis.faces.length,
+        face: {
+          box: face.box,
+          landmarks68,
+          ...geometry,
+          template: analysis.template,
+          quality: { ...analysis.quality, score: qualityScore(analysis.quality) },
+          liveness: analysis.liveness!,
+        },
         timings_ms: {
-          decode: round(t1 - t0),
-          detect: round(t2 - t1),
-          landmarks: round(t3 - t2),
-          embed: round(t4 - t3),
-          liveness: round(t5 - t4),
-          total: round(t6 - t0),
+          ...analysis.timings_ms,
+          geometry: round(t1 - t0),
+          total: round(analysis.timings_ms.total + t1 - t0),
         },
       };
     },

@@ -6,8 +6,9 @@ import 'sharp';
 import { EngineError } from '../errors.js';
 import { defaultImageLimits, type ImageLimits } from '../image/decode-image.js';
 import { modelFileNames, readVerifiedModel } from '../models/model-files.js';
+import type { FrameAnalysis } from '../liveness/frame-analysis.js';
 import type { AnalyzerConfig, AnalyzeOptions, FaceAnalysis } from '../pipeline/face-analyzer.js';
-import type { WorkerReply, WorkerSpan } from './worker-protocol.js';
+import type { WorkerReply, WorkerSpan, WorkerTask } from './worker-protocol.js';
 
 export interface FaceEngineOptions {
   readonly modelDir: string;
@@ -26,6 +27,8 @@ export interface FaceEngineOptions {
 export interface FaceEngine {
   readonly workers: number;
   analyze(bytes: Uint8Array, options?: AnalyzeOptions): Promise<FaceAnalysis & { readonly worker: WorkerSpan }>;
+  /** One camera frame for liveness (see `FaceAnalyzer.analyzeFrame`): no face is `faceCount: 0`, not an error. */
+  analyzeFrame(bytes: Uint8Array): Promise<FrameAnalysis & { readonly worker: WorkerSpan }>;
   dispose(): Promise<void>;
 }
 
@@ -90,30 +93,37 @@ export async function createFaceEngine(options: FaceEngineOptions): Promise<Face
   let closing: Promise<void> | undefined;
   let onIdle: (() => void) | undefined;
 
+  async function submit<R extends object>(task: WorkerTask): Promise<R & { readonly worker: WorkerSpan }> {
+    if (closing) throw new EngineError('engine.closed');
+    if (inFlight >= maxInFlight) throw new EngineError('engine.overloaded', { in_flight: inFlight });
+    inFlight++;
+    let reply: WorkerReply<R>;
+    // The limit runs from submission: time spent waiting for a worker counts.
+    const signal = AbortSignal.timeout(jobTimeoutMs);
+    try {
+      await takeWorker(signal);
+      try {
+        reply = await pool.run(task, { signal });
+      } finally {
+        releaseWorker();
+      }
+    } catch (error) {
+      throw translatePoolError(error, jobTimeoutMs);
+    } finally {
+      inFlight--;
+      if (inFlight === 0) onIdle?.();
+    }
+    if (!reply.ok) throw new EngineError(reply.code, reply.details);
+    return { ...reply.result, worker: reply.worker };
+  }
+
   return {
     workers,
-    async analyze(bytes, analyzeOptions = {}) {
-      if (closing) throw new EngineError('engine.closed');
-      if (inFlight >= maxInFlight) throw new EngineError('engine.overloaded', { in_flight: inFlight });
-      inFlight++;
-      let reply: WorkerReply;
-      // The limit runs from submission: time spent waiting for a worker counts.
-      const signal = AbortSignal.timeout(jobTimeoutMs);
-      try {
-        await takeWorker(signal);
-        try {
-          reply = await pool.run({ bytes, options: analyzeOptions }, { signal });
-        } finally {
-          releaseWorker();
-        }
-      } catch (error) {
-        throw translatePoolError(error, jobTimeoutMs);
-      } finally {
-        inFlight--;
-        if (inFlight === 0) onIdle?.();
-      }
-      if (!reply.ok) throw new EngineError(reply.code, reply.details);
-      return { ...reply.result, worker: reply.worker };
+    analyze(bytes, analyzeOptions = {}) {
+      return submit<FaceAnalysis>({ bytes, options: analyzeOptions });
+    },
+    analyzeFrame(bytes) {
+      return submit<FrameAnalysis>({ kind: 'frame', bytes });
     },
     dispose() {
       // Jobs already submitted finish first: terminating a worker in the middle of inference aborts the whole

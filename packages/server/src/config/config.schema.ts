@@ -90,6 +90,20 @@ const trustProxy = z.string().transform((text, ctx): TrustProxy => {
   return entries;
 });
 
+/** A comma-separated list of addresses and CIDRs (may be empty). */
+const cidrList = z.string().transform((text, ctx): readonly string[] => {
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const bad = entries.filter((entry) => !isValidAllowlistEntry(entry));
+  if (bad.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `not an address or CIDR: ${bad.join(', ')}` });
+    return z.NEVER;
+  }
+  return entries;
+});
+
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
@@ -223,6 +237,16 @@ export const configSchema = z.object({
       'Where users reach the server (the consoles), e.g. `https://visage.example.com`: the links in mails ' +
         '(email verification, password reset) start with it.',
     ),
+  VISAGE_OPERATOR_NAME: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .default('Visage')
+    .describe(
+      'The name of whoever runs this platform, as end users see it in the consent text of the hosted capture page ' +
+        '(the operator processes their face data for the customer).',
+    ),
   VISAGE_SMTP_URL: z
     .string()
     .refine(isSmtpUrl, { error: 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465' })
@@ -243,6 +267,42 @@ export const configSchema = z.object({
   VISAGE_MAIL_RETENTION_DAYS: wholeNumber(1, 3650)
     .prefault('90')
     .describe('Days a mail is kept in the outbox (whatever its outcome); the sweeper deletes older ones.'),
+  VISAGE_WEBHOOK_ALLOWED_CIDRS: cidrList
+    .prefault('')
+    .describe(
+      'Internal addresses or CIDRs webhook URLs may resolve to, comma-separated (e.g. `127.0.0.1/32` for a receiver ' +
+        'on the same machine in development). By default URLs that resolve to loopback, private, link-local ' +
+        '(including 169.254.169.254), CGNAT, multicast or other non-public addresses are refused.',
+    ),
+  VISAGE_WEBHOOK_INTERVAL_SECONDS: wholeNumber(1, HOUR)
+    .prefault('5')
+    .describe(
+      'Seconds between the webhook delivery worker’s looks for due events (it also wakes at once when an event is written).',
+    ),
+  VISAGE_WEBHOOK_LEASE_SECONDS: wholeNumber(15, HOUR)
+    .prefault('60')
+    .describe(
+      'How long a server process holds the events it is delivering; a process that dies mid-delivery gives them ' +
+        'back when this runs out, and another one delivers them (with the same webhook-id).',
+    ),
+  VISAGE_WEBHOOK_FIRST_RETRY_SECONDS: wholeNumber(1, HOUR)
+    .prefault('30')
+    .describe(
+      'Delay before the first retry of a failed webhook delivery; each further retry waits twice as long (up to 12 h, ' +
+        '±20 % jitter) until 72 h have passed, then the event is marked failed.',
+    ),
+  VISAGE_WEBHOOK_RETENTION_DAYS: wholeNumber(1, 3650)
+    .prefault('30')
+    .describe(
+      'Days a delivered, failed or endpoint-less webhook event (its payload and its attempts) is kept; the sweeper ' +
+        'deletes older ones. Pending events are kept until they settle.',
+    ),
+  VISAGE_WEBHOOK_SECRET_GRACE_SECONDS: wholeNumber(0, 30 * DAY)
+    .prefault(String(DAY))
+    .describe(
+      'After a webhook secret is rotated, how long the old secret keeps signing beside the new one, in seconds ' +
+        '(default 1 day).',
+    ),
   VISAGE_REGISTRATIONS_PER_IP_PER_HOUR: wholeNumber(1, 100_000)
     .prefault('10')
     .describe(

@@ -45,10 +45,17 @@ describe('loadConfig', () => {
       shutdownGraceMs: 10_000,
       secureCookies: false,
       publicUrl: 'http://127.0.0.1:8080',
+      operatorName: 'Visage',
       smtpUrl: undefined,
       mailFrom: 'Visage <no-reply@localhost>',
       mailRetentionDays: 90,
       registrationsPerIpPerHour: 10,
+      webhookAllowedCidrs: [],
+      webhookIntervalSeconds: 5,
+      webhookLeaseSeconds: 60,
+      webhookFirstRetrySeconds: 30,
+      webhookSecretGraceSeconds: 86_400,
+      webhookRetentionDays: 30,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -80,10 +87,17 @@ describe('loadConfig', () => {
       VISAGE_SHUTDOWN_GRACE_MS: '0',
       VISAGE_SECURE_COOKIES: 'true',
       VISAGE_PUBLIC_URL: 'https://visage.example.com/',
+      VISAGE_OPERATOR_NAME: ' Example Cloud Ltd ',
       VISAGE_SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465',
       VISAGE_MAIL_FROM: 'Visage <no-reply@visage.example.com>',
       VISAGE_MAIL_RETENTION_DAYS: '30',
       VISAGE_REGISTRATIONS_PER_IP_PER_HOUR: '3',
+      VISAGE_WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32, ::1',
+      VISAGE_WEBHOOK_INTERVAL_SECONDS: '2',
+      VISAGE_WEBHOOK_LEASE_SECONDS: '30',
+      VISAGE_WEBHOOK_FIRST_RETRY_SECONDS: '1',
+      VISAGE_WEBHOOK_SECRET_GRACE_SECONDS: '600',
+      VISAGE_WEBHOOK_RETENTION_DAYS: '7',
     });
     expect(config).toEqual({
       port: 9000,
@@ -111,10 +125,17 @@ describe('loadConfig', () => {
       shutdownGraceMs: 0,
       secureCookies: true,
       publicUrl: 'https://visage.example.com',
+      operatorName: 'Example Cloud Ltd',
       smtpUrl: 'smtps://mailer:pw@smtp.example.com:465',
       mailFrom: 'Visage <no-reply@visage.example.com>',
       mailRetentionDays: 30,
       registrationsPerIpPerHour: 3,
+      webhookAllowedCidrs: ['127.0.0.1/32', '::1'],
+      webhookIntervalSeconds: 2,
+      webhookLeaseSeconds: 30,
+      webhookFirstRetrySeconds: 1,
+      webhookSecretGraceSeconds: 600,
+      webhookRetentionDays: 7,
     });
     expect(Object.isFrozen(config.trustProxy)).toBe(true);
   });

@@ -48,6 +48,8 @@ export interface Config {
   readonly secureCookies: boolean;
   /** VISAGE_PUBLIC_URL without a trailing slash (default http://127.0.0.1:<port>): links in mails start with it. */
   readonly publicUrl: string;
+  /** VISAGE_OPERATOR_NAME: named in the capture page's consent text. */
+  readonly operatorName: string;
   /** VISAGE_SMTP_URL; undefined means mails only go to the outbox. */
   readonly smtpUrl: string | undefined;
   /** VISAGE_MAIL_FROM */
@@ -56,6 +58,14 @@ export interface Config {
   readonly mailRetentionDays: number;
   /** VISAGE_REGISTRATIONS_PER_IP_PER_HOUR */
   readonly registrationsPerIpPerHour: number;
+  /** VISAGE_WEBHOOK_ALLOWED_CIDRS: internal ranges webhook URLs may resolve to. */
+  readonly webhookAllowedCidrs: readonly string[];
+  readonly webhookIntervalSeconds: number;
+  readonly webhookLeaseSeconds: number;
+  readonly webhookFirstRetrySeconds: number;
+  readonly webhookSecretGraceSeconds: number;
+  /** VISAGE_WEBHOOK_RETENTION_DAYS: the sweeper deletes settled webhook events older than this. */
+  readonly webhookRetentionDays: number;
 }
 
 /** Command-line flags, which win over the environment. */
@@ -160,10 +170,17 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     shutdownGraceMs: v.VISAGE_SHUTDOWN_GRACE_MS,
     secureCookies: v.VISAGE_SECURE_COOKIES,
     publicUrl: (v.VISAGE_PUBLIC_URL ?? `http://127.0.0.1:${v.PORT}`).replace(/\/+$/, ''),
+    operatorName: v.VISAGE_OPERATOR_NAME,
     smtpUrl: v.VISAGE_SMTP_URL,
     mailFrom: v.VISAGE_MAIL_FROM,
     mailRetentionDays: v.VISAGE_MAIL_RETENTION_DAYS,
     registrationsPerIpPerHour: v.VISAGE_REGISTRATIONS_PER_IP_PER_HOUR,
+    webhookAllowedCidrs: Object.freeze([...v.VISAGE_WEBHOOK_ALLOWED_CIDRS]),
+    webhookIntervalSeconds: v.VISAGE_WEBHOOK_INTERVAL_SECONDS,
+    webhookLeaseSeconds: v.VISAGE_WEBHOOK_LEASE_SECONDS,
+    webhookFirstRetrySeconds: v.VISAGE_WEBHOOK_FIRST_RETRY_SECONDS,
+    webhookSecretGraceSeconds: v.VISAGE_WEBHOOK_SECRET_GRACE_SECONDS,
+    webhookRetentionDays: v.VISAGE_WEBHOOK_RETENTION_DAYS,
   } satisfies Config);
 }
 

@@ -492,7 +492,7 @@ for (const dialect of dialectNames) {
 
         const changed = await send('PATCH', `/console/api/apps/${appId}`, {
           as: owner,
-          body: { decision_far: '1e-5', allow_multiple_faces: true, webhook_url: 'https://shop.example.com/hook' },
+          body: { decision_far: '1e-5', allow_multiple_faces: true, webhook_url: 'https://93.184.215.14/hook' },
         });
         expect(changed.status).toBe(200);
         expect(changed.json).toMatchObject({ decision_far: '1e-5', allow_multiple_faces: true, name: 'Web shop' });

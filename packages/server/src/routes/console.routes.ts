@@ -80,6 +80,7 @@ import {
   type AccountMailDependencies,
 } from './console-account-mail.routes.js';
 import { registerConsoleWalletRoutes, type ConsoleWalletDependencies } from './console-wallet.routes.js';
+import { registerConsoleWebhookRoutes, type ConsoleWebhookDependencies } from './console-webhooks.routes.js';
 import { registerConsoleNoticeRoutes, type ConsoleNoticeDependencies } from './console-notices.routes.js';
 import {
   registerConsoleCertificationRoutes,
@@ -101,6 +102,7 @@ export interface ConsoleDependencies {
   readonly complaints: ConsoleNoticeDependencies['complaints'];
   readonly privacy: ConsoleNoticeDependencies['privacy'];
   readonly certification: ConsoleCertificationDependencies['certification'];
+  readonly webhooks: ConsoleWebhookDependencies['webhooks'];
   readonly usage: UsageReports;
   /** Mark the session cookie Secure (VISAGE_SECURE_COOKIES). */
   readonly secureCookies: boolean;
@@ -150,6 +152,7 @@ export async function registerConsoleRoutes(scope: FastifyInstance, deps: Deps):
       });
       registerApps(standing, deps);
       registerKeys(standing, deps);
+      registerConsoleWebhookRoutes(standing, deps);
     });
     registerWallet(customer, deps);
     registerConsoleWalletRoutes(customer, deps);

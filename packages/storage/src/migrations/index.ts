@@ -16,6 +16,8 @@ import * as createMailOutboxAndAccountTokens from './202611300002-create-mail-ou
 import * as createCertification from './202611300003-create-certification.js';
 import * as createTopupRequestsAndBalanceAlerts from './202611300004-create-topup-requests-and-balance-alerts.js';
 import * as createNoticesAndComplaints from './202611300005-create-notices-and-complaints.js';
+import * as createWebhooks from './202611300101-create-webhooks.js';
+import * as createCaptureSessions from './202611300103-create-capture-sessions.js';
 
 /** Every migration, bundled in code (no folder scan), in the order their timestamped names sort. */
 const migrations: Record<string, Migration> = {
@@ -35,6 +37,8 @@ const migrations: Record<string, Migration> = {
   '202611300003-create-certification': createCertification,
   '202611300004-create-topup-requests-and-balance-alerts': createTopupRequestsAndBalanceAlerts,
   '202611300005-create-notices-and-complaints': createNoticesAndComplaints,
+  '202611300101-create-webhooks': createWebhooks,
+  '202611300103-create-capture-sessions': createCaptureSessions,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResult[]> {

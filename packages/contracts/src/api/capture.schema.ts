@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { base64Image } from './verification.schema.js';
+
+/** Hosted capture sessions: the signed /v1/capture-sessions API and the capture page's /capture/api/*. */
+
+export const captureChallenges = ['blink', 'open_mouth', 'turn_left', 'turn_right', 'nod'] as const;
+export const captureStatuses = [
+  'not_started',
+  'in_progress',
+  'passed',
+  'failed',
+  'cancelled',
+  'expired',
+  'unsupported',
+] as const;
+export const captureLocales = ['zh-CN', 'en'] as const;
+
+const challengeSchema = z.enum(captureChallenges);
+const statusSchema = z.enum(captureStatuses);
+
+export const captureSessionCreateRequestSchema = z
+  .object({
+    liveness: z
+      .enum(['still', 'action'])
+      .describe('`still`: passive, a few frames; `action`: a server-chosen random sequence of 2-4 challenges.'),
+    comparison: z
+      .object({
+        type: z.literal('reference').describe('Compare the best frame with a reference photo you supply (无源比对).'),
+        image: base64Image,
+      })
+      .strict()
+      .optional(),
+    subject_ref: z.string().min(1).max(128).optional().describe('Your id for the person (pseudonymous).'),
+    biz_no: z.string().min(1).max(128).optional().describe('Your business reference, echoed in the result.'),
+    return_url: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .describe('Where the page sends the person when done, with `capture_session_id` added to the query.'),
+    notify_url: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional()
+      .describe('Kept with the session; webhook events go to the app’s webhook URL.'),
+    locale: z.enum(captureLocales).optional().describe('The page’s language; default: the browser’s.'),
+    expires_in: z.int().min(60).max(3600).default(600).describe('Seconds until the link expires (≤ 1 h).'),
+    max_attempts: z.int().min(1).max(10).default(3).describe('How many capture attempts the person gets.'),
+  })
+  .strict()
+  .meta({ id: 'CaptureSessionCreateRequest' });
+
+export const captureSessionCreatedSchema = z
+  .object({
+    id: z.string(),
+    url: z.string().describe('The hosted page with a single-use token: send the person there.'),
+    expires_at: z.string(),
+  })
+  .meta({ id: 'CaptureSessionCreated' });
+
+const challengeResultSchema = z.object({ name: z.string(), passed: z.boolean(), evidence: z.unknown().optional() });
+
+export const captureLivenessDetailsSchema = z
+  .object({
+    mode: z.enum(['still', 'action']),
+    live: z.boolean(),
+    reason: z.string().optional(),
+    challenges_asked: z.array(challengeSchema),
+    challenges: z.array(challengeResultSchema),
+    frame_count: z.int(),
+    best_frame_quality: z.number().nullable().describe('The best frame’s quality score, 0-1.'),
+    passive_score: z.number().nullable().describe('Median anti-spoofing score of the best frames.'),
+    passive_threshold: z.number().nullable(),
+  })
+  .meta({ id: 'CaptureLivenessDetails' });
+
+export const captureSessionSchema = z
+  .object({
+    id: z.string(),
+    status: statusSchema,
+    reason: z.string().nullable().describe('Why the session failed (a liveness.* or result.* code), else null.'),
+    liveness: z.enum(['still', 'action']),
+    challenges: z.array(challengeSchema),
+    subject_ref: z.string().nullable(),
+    biz_no: z.string().nullable(),
+    sandbox: z.boolean(),
+    created_at: z.string(),
+    expires_at: z.string(),
+    finished_at: z.string().nullable(),
+    attempts_used: z.int(),
+    max_attempts: z.int(),
+    consent_id: z.string().nullable(),
+    result: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe(
+        'When passed or failed on a completed attempt: the verification shape (result_code, billed, similarity, confidence, match, …) plus `liveness_details`.',
+      ),
+  })
+  .meta({ id: 'CaptureSession' });
+
+// The capture page's API (bearer page token).
+
+export const capturePageOpenRequestSchema = z.object({ token: z.string().min(16).max(128) }).strict();
+
+export const capturePageSessionSchema = z.object({
+  id: z.string(),
+  app_name: z.string(),
+  org_name: z.string(),
+  operator_name: z.string(),
+  locale: z.enum(captureLocales).nullable(),
+  liveness: z.enum(['still', 'action']),
+  challenges: z.array(challengeSchema),
+  consent: z.object({ version: z.string(), text: z.string() }),
+  expires_at: z.string(),
+  attempts_left: z.int(),
+  status: statusSchema,
+  return_url: z.string().describe('Where the page returns to (with `capture_session_id`), e.g. after a cancel.'),
+});
+
+export const capturePageOpenResponseSchema = z.object({ page_token: z.string(), session: capturePageSessionSchema });
+export const capturePageConsentRequestSchema = z.object({ accepted: z.literal(true) }).strict();
+export const capturePageAttemptSchema = z.object({ attempt_id: z.string() });
+export const capturePageFrameRequestSchema = z.object({
+  step: z.enum(['still', ...captureChallenges]),
+  index: z.coerce.number().int().min(0).max(59),
+  captured_at_ms: z.coerce.number().int().min(0).max(3_600_000),
+  frame: base64Image,
+});
+export const capturePageFrameResponseSchema = z.object({
+  face_count: z.int().describe('Faces found in this frame (guidance only: the decision is made at completion).'),
+});
+export const capturePageCompletionSchema = z.object({
+  status: statusSchema,
+  reason: z.string().optional(),
+  attempts_left: z.int(),
+  return_url: z.string(),
+});
+export const capturePageUnsupportedRequestSchema = z.object({ reason: z.string().min(1).max(200) }).strict();
+
+export type CaptureSessionCreateRequest = z.infer<typeof captureSessionCreateRequestSchema>;
+export type CaptureSessionView = z.infer<typeof captureSessionSchema>;
+export type CapturePageSession = z.infer<typeof capturePageSessionSchema>;
+export type CapturePageCompletion = z.infer<typeof capturePageCompletionSchema>;

@@ -1,0 +1,386 @@
+import {
+  frameHasFace,
+  type FaceEnginePort,
+  type FaceFrameAnalysis,
+  type FrameAnalysis,
+} from '../verification/verification.ports.js';
+import {
+  blinkMaxClosedRatio,
+  blinkMinDrop,
+  maxAttemptDurationMs,
+  maxStepDurationMs,
+  minActionStepSpanMs,
+  minFaceFramesPerStep,
+  minFrameIntervalMs,
+  minFramesPerChallenge,
+  minFramesStill,
+  minIntervalsForRegularity,
+  mouthMinChange,
+  mouthOpenMinFrames,
+  mouthOpenMinMar,
+  nodMinPitch,
+  passiveBestFrames,
+  sameFaceLevel,
+  turnMinReturn,
+  turnMinYaw,
+} from './liveness-thresholds.js';
+
+/**
+ * Server-side liveness decision for a capture attempt: pure logic over per-frame analyses (see docs/liveness.md).
+ * The engine analyses each frame (`FaceEnginePort.analyzeFrame`); this decides from the sequence.
+ */
+
+export const livenessModes = ['still', 'action'] as const;
+export type LivenessMode = (typeof livenessModes)[number];
+
+export const livenessChallenges = ['blink', 'open_mouth', 'turn_left', 'turn_right', 'nod'] as const;
+export type LivenessChallenge = (typeof livenessChallenges)[number];
+
+/** The step a frame was captured for: the passive 'still' step, or one of the challenges. */
+export type LivenessStep = 'still' | LivenessChallenge;
+
+/** One analysed frame with what the page said about it. `capturedAtMs`: client clock, ms since attempt start. */
+export type LivenessFrame = FrameAnalysis & { readonly step: LivenessStep; readonly capturedAtMs: number };
+
+export const livenessFailureCodes = [
+  'liveness.spoof',
+  'liveness.face_replaced',
+  'liveness.challenge_failed',
+  'liveness.no_face',
+  'liveness.too_few_frames',
+  'liveness.timing',
+] as const;
+export type LivenessFailureCode = (typeof livenessFailureCodes)[number];
+
+export interface ChallengeOutcome {
+  readonly name: LivenessChallenge;
+  readonly passed: boolean;
+  /** The measurements behind the verdict (e.g. `{ open_ear, closed_ear, drop }`); numbers rounded to 3 places. */
+  readonly evidence: Readonly<Record<string, number | string | boolean | null>>;
+}
+
+export interface LivenessInput {
+  readonly mode: LivenessMode;
+  /** The challenges asked, distinct, in the order asked; empty for 'still'. */
+  readonly challenges: readonly LivenessChallenge[];
+  /** In capture order: the steps in the order asked, each step's frames by index. */
+  readonly frames: readonly LivenessFrame[];
+}
+
+export interface LivenessDecision {
+  readonly live: boolean;
+  /** The first check that failed, in this order: too_few_frames, timing, no_face, spoof, face_replaced,
+   * challenge_failed. Absent when live. */
+  readonly reason?: LivenessFailureCode;
+  readonly challenges: readonly ChallengeOutcome[];
+  readonly frameCount: number;
+  /** Index into `frames` of the best-quality frame with a face (compare this one with a reference); -1 if none. */
+  readonly bestFrameIndex: number;
+  /** Median anti-spoofing score of the best-quality frames; null without a face. */
+  readonly passiveScore: number | null;
+  /** The engine's anti-spoofing threshold the passive score was held against; null without a face. */
+  readonly passiveThreshold: number | null;
+  /** The best frame's quality score in [0, 1]; null without a face. */
+  readonly bestQuality: number | null;
+  /** Details of the failed check (which frame, which step, which interval), for logs and support. */
+  readonly details?: Readonly<Record<string, number | string | boolean | null>>;
+}
+
+type Compare = Pick<FaceEnginePort, 'compare'>;
+
+export function decideLiveness(input: LivenessInput, engine: Compare): LivenessDecision {
+  const { frames } = input;
+  const asked = input.mode === 'action' ? input.challenges : [];
+  const withFace = frames.flatMap((f, i) => (frameHasFace(f) ? [{ frame: f, index: i }] : []));
+  const bestFrameIndex = bestQualityIndex(withFace);
+  const best = bestFrameIndex >= 0 ? (frames[bestFrameIndex] as FaceFrameAnalysis) : undefined;
+  const passive = passiveScore(withFace.map((w) => w.frame));
+  const base = {
+    frameCount: frames.length,
+    bestFrameIndex,
+    passiveScore: passive?.score ?? null,
+    passiveThreshold: passive?.threshold ?? null,
+    bestQuality: best ? round(best.quality.score) : null,
+  };
+  const pending = asked.map((name) => ({ name, passed: false, evidence: { checked: false } }));
+  const fail = (
+    reason: LivenessFailureCode,
+    details?: LivenessDecision['details'],
+    challenges: readonly ChallengeOutcome[] = pending,
+  ): LivenessDecision => ({ live: false, reason, challenges, ...base, ...(details ? { details } : {}) });
+
+  // 1. Enough frames for what was asked.
+  const counts = countByStep(frames);
+  if (input.mode === 'still') {
+    if (frames.length < minFramesStill)
+      return fail('liveness.too_few_frames', { frames: frames.length, min: minFramesStill });
+  } else {
+    if (asked.length === 0) return fail('liveness.too_few_frames', { challenges: 0 });
+    for (const name of asked) {
+      const n = counts.get(name) ?? 0;
+      if (n < minFramesPerChallenge)
+        return fail('liveness.too_few_frames', { step: name, frames: n, min: minFramesPerChallenge });
+    }
+  }
+  const stray = frames.find((f) => f.step !== 'still' && !asked.includes(f.step));
+  if (stray) return fail('liveness.challenge_failed', { unexpected_step: stray.step });
+
+  // 2. Timing sanity.
+  const timing = checkTiming(input);
+  if (timing) return fail('liveness.timing', timing);
+
+  // 3. A face in enough frames of every step.
+  if (!best) return fail('liveness.no_face', { face_frames: 0 });
+  const steps: LivenessStep[] = input.mode === 'still' ? ['still'] : [...asked];
+  for (const step of steps) {
+    const n = withFace.filter((w) => w.frame.step === step).length;
+    const min = step === 'still' ? 1 : minFaceFramesPerStep;
+    if (n < min) return fail('liveness.no_face', { step, face_frames: n, min });
+  }
+
+  // 4. Passive anti-spoofing on the best frames.
+  if (passive && passive.score < passive.threshold) {
+    return fail('liveness.spoof', {
+      passive_score: passive.score,
+      threshold: passive.threshold,
+      frames: passive.frames,
+    });
+  }
+
+  // 5. The same face throughout.
+  for (const { frame, index } of withFace) {
+    if (index === bestFrameIndex) continue;
+    const c = engine.compare(frame.template, best.template);
+    if (!c.match[sameFaceLevel]) {
+      return fail('liveness.face_replaced', {
+        frame: index,
+        step: frame.step,
+        similarity: round(c.similarity),
+        threshold: round(c.thresholds[sameFaceLevel]),
+      });
+    }
+  }
+
+  // 6. Challenges, in the order asked.
+  if (input.mode === 'action') {
+    const outcomes = asked.map((name, position) => {
+      const own = withFace.filter((w) => w.frame.step === name).map((w) => w.frame);
+      const later = withFace
+        .filter((w) => {
+          const p = asked.indexOf(w.frame.step as LivenessChallenge);
+          return p > position;
+        })
+        .map((w) => w.frame);
+      return detectChallenge(
+        name,
+        own,
+        later,
+        withFace.map((w) => w.frame),
+      );
+    });
+    const failed = outcomes.find((o) => !o.passed);
+    if (failed) return fail('liveness.challenge_failed', { challenge: failed.name }, outcomes);
+    return { live: true, challenges: outcomes, ...base };
+  }
+  return { live: true, challenges: [], ...base };
+}
+
+/** The frame with the highest quality score; frames passing every quality check, and with one face, first. */
+function bestQualityIndex(withFace: readonly { frame: FaceFrameAnalysis; index: number }[]): number {
+  let best = -1;
+  let key = -Infinity;
+  for (const { frame, index } of withFace) {
+    const k = (frame.quality.pass ? 1 : 0) + frame.quality.score + (frame.faceCount === 1 ? 1 : 0);
+    if (k > key) {
+      key = k;
+      best = index;
+    }
+  }
+  return best;
+}
+
+/** Median anti-spoofing score of the `passiveBestFrames` best-quality frames. */
+export function passiveScore(
+  faces: readonly FaceFrameAnalysis[],
+): { score: number; threshold: number; frames: number } | undefined {
+  if (faces.length === 0) return undefined;
+  const chosen = [...faces].sort((a, b) => b.quality.score - a.quality.score).slice(0, passiveBestFrames);
+  const threshold = chosen[0]!.liveness.threshold;
+  return { score: round(median(chosen.map((f) => f.liveness.score))), threshold, frames: chosen.length };
+}
+
+function countByStep(frames: readonly LivenessFrame[]): Map<LivenessStep, number> {
+  const counts = new Map<LivenessStep, number>();
+  for (const f of frames) counts.set(f.step, (counts.get(f.step) ?? 0) + 1);
+  return counts;
+}
+
+/** Timestamps increasing, not machine-regular, steps in order and within their time limits. Undefined when fine. */
+export function checkTiming(input: LivenessInput): LivenessDecision['details'] | undefined {
+  const { frames } = input;
+  for (let i = 0; i < frames.length; i++) {
+    const t = frames[i]!.capturedAtMs;
+    if (!Number.isFinite(t) || t < 0) return { problem: 'invalid_timestamp', frame: i };
+  }
+  const intervals: number[] = [];
+  for (let i = 1; i < frames.length; i++) {
+    const d = frames[i]!.capturedAtMs - frames[i - 1]!.capturedAtMs;
+    if (d <= 0) return { problem: 'not_increasing', frame: i };
+    if (d < minFrameIntervalMs) return { problem: 'too_fast', frame: i, interval_ms: round(d) };
+    intervals.push(d);
+  }
+  if (intervals.length >= minIntervalsForRegularity && intervals.every((d) => d === intervals[0])) {
+    return { problem: 'too_regular', interval_ms: intervals[0]!, intervals: intervals.length };
+  }
+  if (frames.length > 1 && frames[frames.length - 1]!.capturedAtMs - frames[0]!.capturedAtMs > maxAttemptDurationMs) {
+    return { problem: 'too_long', max_ms: maxAttemptDurationMs };
+  }
+  // Steps contiguous and in the order asked ('still' frames may come first).
+  const order: LivenessStep[] = input.mode === 'action' ? ['still', ...input.challenges] : ['still'];
+  let position = 0;
+  for (let i = 0; i < frames.length; i++) {
+    const p = order.indexOf(frames[i]!.step, position);
+    if (p < 0) return { problem: 'wrong_order', frame: i, step: frames[i]!.step };
+    position = p;
+  }
+  for (const step of new Set(frames.map((f) => f.step))) {
+    const times = frames.filter((f) => f.step === step).map((f) => f.capturedAtMs);
+    const span = Math.max(...times) - Math.min(...times);
+    if (span > maxStepDurationMs)
+      return { problem: 'step_too_long', step, span_ms: round(span), max_ms: maxStepDurationMs };
+    if (step !== 'still' && span < minActionStepSpanMs) {
+      return { problem: 'step_too_short', step, span_ms: round(span), min_ms: minActionStepSpanMs };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * One challenge from its own frames (in time order). `later`: frames of the steps after it, where the return to a
+ * frontal pose may show; `all`: every face frame of the attempt (the mouth's closed reference).
+ */
+export function detectChallenge(
+  name: LivenessChallenge,
+  own: readonly FaceFrameAnalysis[],
+  later: readonly FaceFrameAnalysis[],
+  all: readonly FaceFrameAnalysis[],
+): ChallengeOutcome {
+  switch (name) {
+    case 'blink':
+      return detectBlink(own);
+    case 'open_mouth':
+      return detectOpenMouth(own, all);
+    case 'turn_left':
+      return detectTurn(name, own, later, 1);
+    case 'turn_right':
+      return detectTurn(name, own, later, -1);
+    case 'nod':
+      return detectNod(own);
+  }
+}
+
+/**
+ * Eyes open, then closed, then open again within the step: a frame whose EAR is at least `blinkMinDrop` below, and at
+ * most `blinkMaxClosedRatio` of, the most open frame before it and the most open frame after it.
+ */
+export function detectBlink(own: readonly FaceFrameAnalysis[]): ChallengeOutcome {
+  const ear = own.map((f) => f.eyeAspectRatio);
+  let best: Record<string, number> | undefined;
+  let bestDrop = -Infinity;
+  for (let j = 1; j < ear.length - 1; j++) {
+    const closed = ear[j]!;
+    const before = Math.max(...ear.slice(0, j));
+    const after = Math.max(...ear.slice(j + 1));
+    const open = Math.min(before, after);
+    const drop = open - closed;
+    if (drop > bestDrop) {
+      bestDrop = drop;
+      best = {
+        open_before: round(before),
+        closed_ear: round(closed),
+        open_after: round(after),
+        drop: round(drop),
+        ratio: open > 0 ? round(closed / open) : 1,
+        frame: j,
+      };
+    }
+  }
+  const passed = best !== undefined && best['drop']! >= blinkMinDrop && best['ratio']! <= blinkMaxClosedRatio;
+  return { name: 'blink', passed, evidence: { ...(best ?? { frames: ear.length }), min_drop: blinkMinDrop } };
+}
+
+/** Mouth open (MAR above the threshold) in at least two of the step's frames, and visibly more than when closed. */
+export function detectOpenMouth(
+  own: readonly FaceFrameAnalysis[],
+  all: readonly FaceFrameAnalysis[],
+): ChallengeOutcome {
+  const open = own.filter((f) => f.mouthAspectRatio >= mouthOpenMinMar).length;
+  const closed = Math.min(...all.map((f) => f.mouthAspectRatio));
+  const peak = Math.max(...own.map((f) => f.mouthAspectRatio));
+  const change = peak - closed;
+  return {
+    name: 'open_mouth',
+    passed: open >= mouthOpenMinFrames && change >= mouthMinChange,
+    evidence: { open_frames: open, peak_mar: round(peak), closed_mar: round(closed), change: round(change) },
+  };
+}
+
+/**
+ * A head turn in the asked direction (`sign` 1: the person's left, yaw > 0): yaw reaches `turnMinYaw` that way, at
+ * least that far from the step's starting pose or frontal, then a later frame — of the step or of the steps after it —
+ * has come back toward the camera by `turnMinReturn`.
+ */
+export function detectTurn(
+  name: 'turn_left' | 'turn_right',
+  own: readonly FaceFrameAnalysis[],
+  later: readonly FaceFrameAnalysis[],
+  sign: 1 | -1,
+): ChallengeOutcome {
+  const yaw = own.map((f) => sign * f.pose.yaw);
+  let peakAt = 0;
+  yaw.forEach((y, i) => {
+    if (y > yaw[peakAt]!) peakAt = i;
+  });
+  const peak = yaw[peakAt] ?? 0;
+  const start = Math.min(...yaw.slice(0, peakAt + 1));
+  const excursion = peak - Math.min(start, 0);
+  const after = [...own.slice(peakAt + 1), ...later].map((f) => sign * f.pose.yaw);
+  const lowest = after.length ? Math.min(...after) : peak;
+  const returned = peak - lowest >= turnMinReturn;
+  const wrongWay = Math.min(...yaw) <= -turnMinYaw && peak < turnMinYaw;
+  return {
+    name,
+    passed: peak >= turnMinYaw && excursion >= turnMinYaw && returned,
+    evidence: {
+      peak_yaw: round(sign * peak),
+      excursion: round(excursion),
+      returned_by: round(peak - lowest),
+      returned,
+      wrong_direction: wrongWay,
+    },
+  };
+}
+
+/** Pitch down (looking down: pitch falls) by at least `nodMinPitch` from an earlier frame, then up by as much. */
+export function detectNod(own: readonly FaceFrameAnalysis[]): ChallengeOutcome {
+  const pitch = own.map((f) => f.pose.pitch);
+  let best = { down: 0, up: 0, at: -1 };
+  for (let k = 1; k < pitch.length - 1; k++) {
+    const down = Math.max(...pitch.slice(0, k)) - pitch[k]!;
+    const up = Math.max(...pitch.slice(k + 1)) - pitch[k]!;
+    if (Math.min(down, up) > Math.min(best.down, best.up)) best = { down, up, at: k };
+  }
+  return {
+    name: 'nod',
+    passed: best.down >= nodMinPitch && best.up >= nodMinPitch,
+    evidence: { down: round(best.down), up: round(best.up), frame: best.at, min_pitch: nodMinPitch },
+  };
+}
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
