@@ -1,0 +1,60 @@
+/**
+ * The capture plan of each step: how long the person has (the step's timeout, shown as a shrinking bar), and when
+ * frames are taken. The browser does not judge whether the movement happened — the server does, on the frames — so
+ * a step simply ends when its time is up.
+ *
+ * - An `action` attempt starts with a short `still` step (the server allows it first): a frontal frame for the
+ *   comparison and the passive anti-spoofing score, and the neutral face the challenges are measured against.
+ * - A blink lasts 100–400 ms: its frames come about every 150 ms so that one falls inside it. Turns and nods take a
+ *   second or two there and back: 12 frames over about 3 s. The server takes at most 12 frames a step, 60 an attempt.
+ * - The gaps between frames vary around the step's mean (a fixed cycle, not random): each frame is the camera's next
+ *   picture after its due time, and a fixed gap that happens to be a whole number of camera frames would give
+ *   intervals identical to the millisecond — which the server rejects as scripted (liveness.timing, too_regular).
+ */
+
+import type { Challenge, Step } from './api';
+
+export interface StepPlan {
+  readonly step: Step;
+  /** Time to read the prompt before the first frame. */
+  readonly leadInMs: number;
+  /** Due time of each frame after the lead-in, in ms. */
+  readonly frameOffsetsMs: readonly number[];
+}
+
+/** Gap multipliers, cycled: they average 1. */
+const gapCycle = [0.9, 1.1, 1.0, 1.15, 0.85];
+
+function offsets(frames: number, meanGapMs: number): number[] {
+  const result: number[] = [];
+  let at = 0;
+  for (let i = 0; i < frames; i++) {
+    result.push(Math.round(at));
+    at += meanGapMs * (gapCycle[i % gapCycle.length] ?? 1);
+  }
+  return result;
+}
+
+const plans: Record<Step, Omit<StepPlan, 'step'>> = {
+  still: { leadInMs: 600, frameOffsetsMs: offsets(5, 200) },
+  blink: { leadInMs: 400, frameOffsetsMs: offsets(12, 150) },
+  open_mouth: { leadInMs: 400, frameOffsetsMs: offsets(8, 250) },
+  turn_left: { leadInMs: 400, frameOffsetsMs: offsets(12, 250) },
+  turn_right: { leadInMs: 400, frameOffsetsMs: offsets(12, 250) },
+  nod: { leadInMs: 400, frameOffsetsMs: offsets(12, 250) },
+};
+
+/** For a challenge this page does not know yet: frames all the same, the server judges them. */
+const unknownPlan = { leadInMs: 400, frameOffsetsMs: offsets(10, 250) };
+
+/** The steps of an attempt: one still step, then the server's challenges in its order. */
+export function stepsOf(liveness: 'still' | 'action', challenges: readonly Challenge[]): StepPlan[] {
+  const names: Step[] = liveness === 'still' ? ['still'] : ['still', ...challenges];
+  return names.map((step) => ({ step, ...(plans[step] ?? unknownPlan) }));
+}
+
+/** A step's whole time (its timeout): the lead-in, the frames, and one more gap for the last one. */
+export function stepDurationMs(plan: StepPlan): number {
+  const last = plan.frameOffsetsMs[plan.frameOffsetsMs.length - 1] ?? 0;
+  return plan.leadInMs + last + 200;
+}
