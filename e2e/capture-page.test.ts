@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChildServer, type ChildServer } from '../packages/cli/src/child-server.js';
 import { seriousViolations } from './support/axe.js';
-import { browserUnavailable, chromiumPath, viewports } from './support/browser.js';
+import { browserUnavailable, chromiumArgs, chromiumPath, viewports } from './support/browser.js';
 import { writeY4m } from './support/fake-camera.js';
 import { horizontalOverflow } from './support/layout.js';
 
@@ -26,15 +26,7 @@ const unavailable = browserUnavailable();
 const screenshotDir = process.env['E2E_SCREENSHOT_DIR'];
 const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url).pathname;
 
-const browserArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const browserArgs = [...chromiumArgs];
 
 describe.skipIf(unavailable !== undefined)(
   `the capture page in a browser${unavailable ? ` (${unavailable})` : ''}`,

@@ -14,21 +14,20 @@ export function browserUnavailable(): string | undefined {
   return `no chromium at ${chromiumPath} (apt-get install chromium, or set E2E_CHROMIUM)`;
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    // The machine's network is closed: without these, chromium keeps opening connections that are refused.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+// The machine's network is closed: without the networking flags, chromium keeps opening connections that are refused.
+export const chromiumArgs: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Headless chromium; `extraArgs` for a fake camera and the like. */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: [...chromiumArgs, ...extraArgs] });
 }
 
 export const viewports = {
