@@ -1,5 +1,6 @@
 import type { Box, Point } from '../image/rgb-image.js';
 import { eyesAspectRatio, headPose, mouthAspectRatio, type HeadPose } from '../landmarks/face-geometry.js';
+import type { LivenessResult } from './liveness-result.js';
 import type { FaceTemplate } from '../pipeline/face-template.js';
 import { defaultQualityThresholds, type FaceQuality, type QualityThresholds } from '../quality/face-quality.js';
 
@@ -12,7 +13,10 @@ export interface FrameFace {
   readonly mouthAspectRatio: number;
   readonly template: FaceTemplate;
   readonly quality: FaceQuality & { readonly score: number };
-  readonly liveness: { readonly score: number; readonly threshold: number; readonly live: boolean };
+  /** The network's score, and `fused` — the fused passive model's — when the engine has one (docs/liveness.md). */
+  readonly liveness: LivenessResult;
+  /** Mean RGB of the face box's central region (liveness/face-color.ts), for the reflected-light challenge. */
+  readonly faceRgb?: readonly [number, number, number];
 }
 
 /** One camera frame for liveness: how many faces, and the largest one (absent when there is none). */

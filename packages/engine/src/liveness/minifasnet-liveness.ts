@@ -11,9 +11,9 @@ export const livenessSpec = { file: 'fr_liveness.onnx', size: 128, cropScale: 2.
 export const defaultLivenessThreshold = 0.5;
 
 /** Scale the face square about its centre (capped so it fits), then shift it back inside the image. */
-export function livenessCrop(img: RgbImage, box: Box): CropRect {
+export function livenessCrop(img: RgbImage, box: Box, cropScale: number = livenessSpec.cropScale): CropRect {
   const square = landmarkCrop(img, box);
-  const scale = Math.min(livenessSpec.cropScale, (img.height - 1) / square.height, (img.width - 1) / square.width);
+  const scale = Math.min(cropScale, (img.height - 1) / square.height, (img.width - 1) / square.width);
   const width = square.width * scale;
   const height = square.height * scale;
   const cx = square.x + square.width / 2;
@@ -23,9 +23,15 @@ export function livenessCrop(img: RgbImage, box: Box): CropRect {
   return { x: Math.max(0, x), y: Math.max(0, y), width, height };
 }
 
-export async function livenessScore(session: ort.InferenceSession, img: RgbImage, box: Box): Promise<number> {
+/** The model's live probability for the face in `box`, on a crop `cropScale` times the face square (default 2.7). */
+export async function livenessScore(
+  session: ort.InferenceSession,
+  img: RgbImage,
+  box: Box,
+  cropScale: number = livenessSpec.cropScale,
+): Promise<number> {
   const { size, order } = livenessSpec;
-  const crop = cropResize(img, livenessCrop(img, box), size, size);
+  const crop = cropResize(img, livenessCrop(img, box, cropScale), size, size);
   const input = new ort.Tensor('float32', toPlanar(crop, order, 0, 1), [1, 3, size, size]);
   const out = await session.run({ input });
   const logits = Array.from(out['output']?.data as Float32Array);
