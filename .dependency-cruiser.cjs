@@ -19,6 +19,16 @@ module.exports = {
       },
     },
     {
+      name: 'sdk-depends-on-contracts-only',
+      comment:
+        "The SDK runs on customers' servers and in browsers: contracts and the web platform (fetch, WebCrypto) only; its tests may start a real server.",
+      severity: 'error',
+      from: { path: '^packages/sdk/src/', pathNot: '\\.test\\.ts$' },
+      to: {
+        path: '^packages/(?!(sdk|contracts)/)|node_modules/(?!(@visage/contracts|zod)/)|^node:|^(fs|path|crypto|http|https|child_process|os|net|url|buffer|worker_threads)$',
+      },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       from: {},

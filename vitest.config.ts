@@ -13,7 +13,7 @@ export default defineConfig({
       { find: '@visage/core/testing', replacement: source('core', 'testing/index.ts') },
       { find: '@visage/storage/testing', replacement: source('storage', 'testing/index.ts') },
       { find: '@visage/server/testing', replacement: source('server', 'testing/index.ts') },
-      ...['contracts', 'core', 'storage', 'server'].map((name) => ({
+      ...['contracts', 'sdk', 'core', 'storage', 'server'].map((name) => ({
         find: `@visage/${name}`,
         replacement: source(name),
       })),
@@ -23,6 +23,7 @@ export default defineConfig({
     include: [
       'packages/*/src/**/*.test.ts',
       'apps/capture/src/**/*.test.ts',
+      'apps/console/src/**/*.test.ts',
       'scripts/**/*.test.mjs',
       'e2e/**/*.test.ts',
     ],

@@ -216,6 +216,23 @@ describe.skipIf(unavailable !== undefined)(`the consoles in a browser${unavailab
     expect(liveKey.secret.length).toBeGreaterThan(20);
     await customer.getByRole('button', { name: 'I have stored the secret' }).click();
 
+    // The app's webhooks: its first signing secret, then a confirmed rotation; each secret is shown once only.
+    await customer.getByRole('link', { name: 'Webhooks of Onboarding: deliveries and signing secret' }).click();
+    await customer.getByRole('button', { name: 'Create secret' }).click();
+    const firstWebhookSecret = (await customer.getByTestId('new-webhook-secret').textContent())?.trim() ?? '';
+    expect(firstWebhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    await customer.getByRole('button', { name: 'I have stored the secret' }).click();
+    await customer.getByRole('button', { name: 'Rotate secret' }).click();
+    await customer.getByRole('dialog').getByRole('button', { name: 'Rotate secret' }).click();
+    const webhookSecret = (await customer.getByTestId('new-webhook-secret').textContent())?.trim() ?? '';
+    expect(webhookSecret).toMatch(/^whsec_/);
+    expect(webhookSecret).not.toBe(firstWebhookSecret);
+    await customer.getByTestId('webhook-secret-grace').waitFor();
+    await customer.getByRole('button', { name: 'I have stored the secret' }).click();
+    const signing = customer.getByRole('table', { name: 'Secrets that sign deliveries now, the current one first' });
+    await expect.poll(() => signing.getByRole('row').count()).toBe(3);
+    expect(await customer.getByText(webhookSecret).count()).toBe(0);
+
     // Without money the live call is refused (402) and nothing is charged.
     expect((await signedCompare(liveKey, 'person-1')).json.error?.code).toBe('billing.insufficient_balance');
 
@@ -330,6 +347,7 @@ describe.skipIf(unavailable !== undefined)(`the consoles in a browser${unavailab
     const pages: [Page, string][] = [
       ...customerPages.map((entry): [Page, string] => [customer, entry]),
       [customer, `app-detail:${appsLink}`],
+      [customer, `app-webhooks:${appsLink}/webhooks`],
       ...adminPages.map((entry): [Page, string] => [admin, entry]),
       [admin, `admin-customer-detail:${customersUrl}`],
     ];

@@ -5,7 +5,10 @@
  */
 
 export type Challenge = 'blink' | 'open_mouth' | 'turn_left' | 'turn_right' | 'nod';
-export type Step = 'still' | Challenge;
+/** A colour step of the reflected-light challenge (`liveness: "flash"`): `flash_<i>` for the i-th colour. */
+export type FlashStepName = `flash_${0 | 1 | 2 | 3 | 4 | 5}`;
+export type Step = 'still' | Challenge | FlashStepName;
+export type FlashColor = 'red' | 'green' | 'blue' | 'yellow' | 'magenta' | 'cyan';
 
 export interface CaptureSession {
   readonly id: string;
@@ -13,9 +16,18 @@ export interface CaptureSession {
   readonly org_name: string;
   readonly operator_name: string;
   readonly locale?: string | null;
-  readonly liveness: 'still' | 'action';
+  readonly liveness: 'still' | 'action' | 'flash';
   readonly challenges: readonly Challenge[];
-  readonly consent: { readonly version: string | number; readonly text: string };
+  /** For `flash`: the server's colours, shown full-screen in this order, each for `duration_ms`. */
+  readonly flash?: readonly { readonly color: FlashColor; readonly duration_ms: number }[];
+  readonly consent: {
+    readonly version: string | number;
+    /** The language of `text` (the server's pick: session locale, else Accept-Language, else zh-CN). */
+    readonly locale?: 'zh-CN' | 'en';
+    readonly text: string;
+    /** The notice in both languages: the page shows the one of its current language. */
+    readonly texts?: { readonly 'zh-CN': string; readonly en: string };
+  };
   readonly expires_at: string;
   readonly attempts_left: number;
   readonly status: string;
@@ -92,7 +104,8 @@ const json = (body: unknown): RequestInit => ({
 export const captureApi = {
   open: (token: string) => send<OpenAnswer>('open', json({ token })),
   session: () => send<CaptureSession>('session', { method: 'GET' }),
-  consent: () => send<void>('consent', json({ accepted: true })),
+  /** `locale`: the language of the notice the person read (recorded with the consent). */
+  consent: (locale?: 'zh-CN' | 'en') => send<void>('consent', json({ accepted: true, ...(locale ? { locale } : {}) })),
   startAttempt: () => send<{ attempt_id: string }>('attempts', json({})),
   uploadFrame: (attemptId: string, frame: { step: Step; index: number; capturedAtMs: number; jpeg: Blob }) => {
     const form = new FormData();

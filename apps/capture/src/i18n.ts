@@ -40,6 +40,9 @@ const zh = {
   step_turn_left: '请向左转头，再转回来',
   step_turn_right: '请向右转头，再转回来',
   step_nod: '请点点头',
+  step_flash: '请保持不动，屏幕颜色将变化',
+  flashWarning:
+    '注意：接下来屏幕会以全屏彩色闪烁约 2–4 秒（每秒不超过 2.5 次变化）。如果您对闪光敏感（如光敏性癫痫），请不要继续，点击“取消”。',
   checking: '正在核验，请稍候…',
   uploadFailed: '上传失败，请检查网络后重试。',
   passedHeading: '核验完成',
@@ -120,6 +123,9 @@ const en: Record<MessageKey, string> = {
   step_turn_left: 'Turn your head to the left, then back',
   step_turn_right: 'Turn your head to the right, then back',
   step_nod: 'Nod your head',
+  step_flash: 'Hold still — the screen will change colour',
+  flashWarning:
+    'Warning: the screen will flash full-screen colours for about 2–4 seconds (at most 2.5 changes a second). If you are sensitive to flashing light (e.g. photosensitive epilepsy), do not continue; choose Cancel.',
   checking: 'Checking, please wait…',
   uploadFailed: 'The upload failed. Check your connection and try again.',
   passedHeading: 'Verification complete',

@@ -12,6 +12,7 @@ import {
   type CaptureSession,
   type CompletionAnswer,
   type EndAnswer,
+  type FlashColor,
   type Step,
 } from './api';
 import { CameraError, grabJpeg, nextFrameTime, openCamera, sampleVisible, stopCamera, supportProblem } from './camera';
@@ -178,7 +179,10 @@ function showConsent(session: CaptureSession): void {
       checked = checkbox.checked;
       accept.disabled = !checked;
     });
-    accept.addEventListener('click', () => void giveConsent(accept));
+    // The notice in the page's language when the server sent both; the consent records the one shown.
+    const shownLocale = session.consent.texts ? language() : session.consent.locale;
+    const shownText = session.consent.texts ? session.consent.texts[language()] : session.consent.text;
+    accept.addEventListener('click', () => void giveConsent(accept, shownLocale));
     return [
       h('p', { class: 'requested' }, t('requestedBy', { app: session.app_name, org: session.org_name })),
       heading(t('consentHeading')),
@@ -186,7 +190,7 @@ function showConsent(session: CaptureSession): void {
       h(
         'div',
         { class: 'consent-text', tabindex: '0', role: 'document', 'aria-label': t('consentHeading') },
-        session.consent.text,
+        shownText,
       ),
       h('p', { class: 'muted small' }, t('consentVersion', { version: String(session.consent.version) })),
       h('label', { class: 'check', for: 'consent' }, checkbox, h('span', {}, t('consentCheckbox'))),
@@ -200,10 +204,10 @@ function showConsent(session: CaptureSession): void {
   });
 }
 
-async function giveConsent(button: HTMLButtonElement): Promise<void> {
+async function giveConsent(button: HTMLButtonElement, locale: 'zh-CN' | 'en' | undefined): Promise<void> {
   button.disabled = true;
   try {
-    await captureApi.consent();
+    await captureApi.consent(locale);
   } catch (error) {
     showError(error);
     return;
@@ -328,6 +332,9 @@ function showGuide(): void {
       frame,
       line,
       h('p', { class: 'muted small' }, t('guideHint')),
+      stored?.session.liveness === 'flash'
+        ? h('p', { class: 'flash-warning small', role: 'note' }, t('flashWarning'))
+        : null,
       h(
         'div',
         { class: 'actions' },
@@ -344,12 +351,34 @@ function stopGuide(): void {
 }
 
 function stopEverything(): void {
+  setFlash(null);
   stopGuide();
   capturing = false;
   stopCamera(stream);
   stream = undefined;
   video.srcObject = null;
 }
+
+const flashCss: Record<FlashColor, string> = {
+  red: '#ff0000',
+  green: '#00ff00',
+  blue: '#0000ff',
+  yellow: '#ffff00',
+  magenta: '#ff00ff',
+  cyan: '#00ffff',
+};
+
+/** Lights the page in a flash colour (null: back to normal). */
+function setFlash(color: FlashColor | null): void {
+  const html = document.documentElement;
+  html.classList.toggle('flashing', color !== null);
+  if (color) html.style.setProperty('--flash', flashCss[color]);
+  else html.style.removeProperty('--flash');
+}
+
+/** Resolves once the browser has painted what was just set (two animation frames). */
+const painted = () =>
+  new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
 
 /** The animated prompt: a face that blinks, opens its mouth, turns or nods. */
 function promptIcon(step: Step): Element {
@@ -368,6 +397,7 @@ function promptIcon(step: Step): Element {
 }
 
 function stepMessage(step: Step): string {
+  if (step.startsWith('flash_')) return t('step_flash');
   const key = `step_${step}`;
   return hasMessage(key) ? t(key) : t('step_still');
 }
@@ -435,7 +465,7 @@ async function runAttempt(): Promise<void> {
     showError(error);
     return;
   }
-  const plans = stepsOf(session.liveness, session.challenges);
+  const plans = stepsOf(session.liveness, session.challenges, session.flash ?? []);
   const uploads = uploader(attemptId);
   const start = performance.now();
   let index = 0;
@@ -443,8 +473,15 @@ async function runAttempt(): Promise<void> {
   try {
     for (const [position, plan] of plans.entries()) {
       if (cancelled) return;
-      showStep(plan, position, plans.length);
-      await sleep(plan.leadInMs);
+      if (plan.color) {
+        // One screen for all the colours; each colour then only repaints the page (no re-render between them).
+        if (!document.documentElement.classList.contains('flashing')) showStep(plan, position, plans.length);
+        setFlash(plan.color);
+        await painted();
+      } else {
+        showStep(plan, position, plans.length);
+        await sleep(plan.leadInMs);
+      }
       const stepStart = performance.now();
       for (const offset of plan.frameOffsetsMs) {
         if (cancelled) return;
@@ -459,7 +496,10 @@ async function runAttempt(): Promise<void> {
         lastMs = capturedAtMs;
         uploads.add({ step: plan.step, index: index++, capturedAtMs, jpeg });
       }
+      // A colour stays at least its whole duration (≥ 400 ms: at most 2.5 changes a second, WCAG 2.3.1).
+      if (plan.durationMs !== undefined) await sleep(stepStart + plan.durationMs - performance.now());
     }
+    setFlash(null);
     capturing = false;
     show(() => [h('p', { class: 'center', role: 'status' }, h('span', { class: 'spinner' }), t('checking'))]);
     stopCamera(stream);

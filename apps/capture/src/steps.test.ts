@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stepDurationMs, stepsOf } from './steps';
+import { flashOffsets, stepDurationMs, stepsOf } from './steps';
 
 /** The time of the first camera picture at or after `due`, for a camera at `fps` whose first picture came at `phase`. */
 const nextPicture = (due: number, fps: number, phase: number) => {
@@ -47,5 +47,33 @@ describe('the capture plan', () => {
         }
       }
     }
+  });
+});
+
+describe('the flash plan', () => {
+  const flash = [
+    { color: 'red', duration_ms: 400 },
+    { color: 'blue', duration_ms: 550 },
+    { color: 'yellow', duration_ms: 700 },
+  ] as const;
+
+  it('runs a still step, then one step per colour in the server’s order', () => {
+    const plans = stepsOf('flash', [], flash);
+    expect(plans.map((plan) => plan.step)).toEqual(['still', 'flash_0', 'flash_1', 'flash_2']);
+    expect(plans.slice(1).map((plan) => plan.color)).toEqual(['red', 'blue', 'yellow']);
+    expect(plans.slice(1).map((plan) => plan.durationMs)).toEqual([400, 550, 700]);
+  });
+
+  it('takes 2-4 frames inside each colour, none in its first 150 ms or last 60 ms, never machine-regular', () => {
+    for (const plan of stepsOf('flash', [], flash).slice(1)) {
+      expect(plan.leadInMs).toBe(0);
+      expect(plan.frameOffsetsMs.length).toBeGreaterThanOrEqual(2);
+      expect(plan.frameOffsetsMs.length).toBeLessThanOrEqual(4);
+      expect(plan.frameOffsetsMs[0]).toBe(150);
+      expect(Math.max(...plan.frameOffsetsMs)).toBeLessThanOrEqual(plan.durationMs! - 60);
+      const gaps = plan.frameOffsetsMs.slice(1).map((at, i) => at - plan.frameOffsetsMs[i]!);
+      if (gaps.length > 1) expect(new Set(gaps).size).toBeGreaterThan(1);
+    }
+    expect(flashOffsets(400)).toEqual([150, 258]);
   });
 });

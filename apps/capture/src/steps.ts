@@ -12,7 +12,7 @@
  *   intervals identical to the millisecond — which the server rejects as scripted (liveness.timing, too_regular).
  */
 
-import type { Challenge, Step } from './api';
+import type { Challenge, FlashColor, Step } from './api';
 
 export interface StepPlan {
   readonly step: Step;
@@ -20,6 +20,9 @@ export interface StepPlan {
   readonly leadInMs: number;
   /** Due time of each frame after the lead-in, in ms. */
   readonly frameOffsetsMs: readonly number[];
+  /** A flash step: the screen colour shown for `durationMs`, from its start (no lead-in). */
+  readonly color?: FlashColor;
+  readonly durationMs?: number;
 }
 
 /** Gap multipliers, cycled: they average 1. */
@@ -35,7 +38,7 @@ function offsets(frames: number, meanGapMs: number): number[] {
   return result;
 }
 
-const plans: Record<Step, Omit<StepPlan, 'step'>> = {
+const plans: Record<'still' | Challenge, Omit<StepPlan, 'step'>> = {
   still: { leadInMs: 600, frameOffsetsMs: offsets(5, 200) },
   blink: { leadInMs: 400, frameOffsetsMs: offsets(12, 150) },
   open_mouth: { leadInMs: 400, frameOffsetsMs: offsets(8, 250) },
@@ -47,10 +50,43 @@ const plans: Record<Step, Omit<StepPlan, 'step'>> = {
 /** For a challenge this page does not know yet: frames all the same, the server judges them. */
 const unknownPlan = { leadInMs: 400, frameOffsetsMs: offsets(10, 250) };
 
-/** The steps of an attempt: one still step, then the server's challenges in its order. */
-export function stepsOf(liveness: 'still' | 'action', challenges: readonly Challenge[]): StepPlan[] {
+/**
+ * A flash colour's frames: the first after 150 ms (the screen has changed and the camera's exposure follows), then
+ * about every 120 ms, the last at least 60 ms before the colour ends (a frame taken as the next colour appears
+ * would mix both). 400 ms gives 2 frames, 700 ms 4.
+ */
+export function flashOffsets(durationMs: number): number[] {
+  const result: number[] = [];
+  for (let i = 0, at = 150; at <= durationMs - 60 && result.length < 4; i++) {
+    result.push(Math.round(at));
+    at += 120 * (gapCycle[i % gapCycle.length] ?? 1);
+  }
+  return result;
+}
+
+/**
+ * The steps of an attempt: one still step, then the server's challenges in its order — or, for `flash`, the
+ * server's colours in its order, each a step of its own (`flash_<i>`) that lasts exactly the colour's duration.
+ */
+export function stepsOf(
+  liveness: 'still' | 'action' | 'flash',
+  challenges: readonly Challenge[],
+  flash: readonly { readonly color: FlashColor; readonly duration_ms: number }[] = [],
+): StepPlan[] {
+  if (liveness === 'flash') {
+    return [
+      { step: 'still', ...plans.still },
+      ...flash.slice(0, 6).map((f, i) => ({
+        step: `flash_${i}` as Step,
+        leadInMs: 0,
+        frameOffsetsMs: flashOffsets(f.duration_ms),
+        color: f.color,
+        durationMs: f.duration_ms,
+      })),
+    ];
+  }
   const names: Step[] = liveness === 'still' ? ['still'] : ['still', ...challenges];
-  return names.map((step) => ({ step, ...(plans[step] ?? unknownPlan) }));
+  return names.map((step) => ({ step, ...(plans[step as keyof typeof plans] ?? unknownPlan) }));
 }
 
 /** A step's whole time (its timeout): the lead-in, the frames, and one more gap for the last one. */

@@ -355,6 +355,7 @@ describe.concurrent('visage admin on SQLite', () => {
           { product: 'compare', current: now, upcoming: [later] },
           { product: 'liveness', current: expect.objectContaining({ amount_fen: 0 }), upcoming: [] },
           { product: 'verification', current: null, upcoming: [] },
+          { product: 'id_card_ocr', current: null, upcoming: [] },
         ],
       });
 

@@ -28,7 +28,7 @@ export async function startChildServer(env: Readonly<Record<string, string>>): P
   return server;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -1,11 +1,14 @@
 import { DomainError } from '@visage/core';
 import { EngineError, engineErrorMessages } from '@visage/engine';
+import { VisageError } from '@visage/sdk';
 import { ConfigError } from '@visage/server';
+import { DataDirInUseError } from '@visage/storage';
 
 /** Codes the CLI itself reports, besides the engine's. Documented in docs/errors.md with the rest. */
 export const cliErrorMessages = Object.freeze({
   'cli.file_unreadable': 'An input file could not be read.',
   'cli.bad_input': 'An input list, option or setting is malformed, or too small for the measurement.',
+  'cli.data_dir_in_use': 'The SQLite data directory is in use by another Visage server process.',
   'cli.internal': 'An unexpected error occurred.',
 } as const);
 
@@ -27,6 +30,12 @@ export const cliErrorNotes: Readonly<Record<CliErrorCode, { readonly details?: s
       '10-fold protocol needs same and different pairs in every fold; PAD metrics need live and spoof samples).',
     hint: 'Fix the input that `details` names.',
   },
+  'cli.data_dir_in_use': {
+    details:
+      '`visage serve` on SQLite found another live server process on the same data directory; `details` has its ' +
+      '`pid`, `host` and `since`. SQLite serves one process; `visage admin` commands may still run beside it.',
+    hint: 'Stop the other server, give this one another --data directory, or run several processes on PostgreSQL (DATABASE_URL).',
+  },
   'cli.internal': {
     details: 'The exit code is 70 and the message says nothing more.',
     hint: 'Set `VISAGE_DEBUG=1` to print the stack, and report it.',
@@ -45,7 +54,14 @@ export class CliError extends Error {
 }
 
 export interface ErrorBody {
-  readonly error: { readonly code: string; readonly message: string; readonly details?: Record<string, unknown> };
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly details?: Record<string, unknown>;
+    /** Remote commands: the server's request id (quote it to the operator) and HTTP status, when it answered. */
+    readonly request_id?: string;
+    readonly status?: number;
+  };
 }
 
 export function errorBody(error: unknown): ErrorBody {
@@ -53,6 +69,29 @@ export function errorBody(error: unknown): ErrorBody {
   if (error instanceof EngineError || error instanceof CliError || error instanceof DomainError) {
     const details = publicDetails(error.details);
     return { error: { code: error.code, message: error.message, ...(details ? { details } : {}) } };
+  }
+  // Remote commands: the server's registered code (or the SDK's own, docs/errors.md) passes through as it is.
+  if (error instanceof VisageError) {
+    const details = error.details && Object.keys(error.details).length > 0 ? { ...error.details } : undefined;
+    return {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(details ? { details } : {}),
+        ...(error.requestId === undefined ? {} : { request_id: error.requestId }),
+        ...(error.status === undefined ? {} : { status: error.status }),
+      },
+    };
+  }
+  if (error instanceof DataDirInUseError) {
+    const { pid, host, startedAt } = error.holder;
+    return {
+      error: {
+        code: 'cli.data_dir_in_use',
+        message: cliErrorMessages['cli.data_dir_in_use'],
+        details: { pid, host, since: startedAt },
+      },
+    };
   }
   if (error instanceof ConfigError) {
     // The environment (or a flag) is wrong: name every bad variable; never a secret's value (ConfigError has none).

@@ -331,7 +331,13 @@ describe.concurrent('visage bench and calibrate', () => {
     for (const key of ['apcer', 'bpcer', 'bpcer20', 'auc']) expectRate(r[key]);
     expect(r['apcer']).toBe(0);
     expect(r['bpcer']).toBe(0);
-    expect(r['dataset']).toEqual({ live: 1, spoof: 1 });
+    // The fixtures' names carry no video: no per-video figures.
+    expect(r['dataset']).toEqual({ live: 1, spoof: 1, videos: null });
+    expect(r['video']).toBeNull();
+    const fused = r['fused'] as Json;
+    expect(fused['model']).toBe('pad-fused@1');
+    expect((fused['frame'] as Json)['apcer']).toBe(0);
+    expect((fused['frame'] as Json)['bpcer']).toBe(0);
   });
 
   it('calibrate writes a calibration for the shipped model that compare then uses', async () => {

@@ -21,6 +21,34 @@ export interface PadLabel {
   readonly image: string;
   readonly live: boolean;
   readonly attack?: string;
+  /** The presentation (video, recording) the frame belongs to, when the labels or the file name say it. */
+  readonly video?: string;
+  /** The person shown, when the labels or the file name say it (for client-disjoint training). */
+  readonly client?: string;
+}
+
+/**
+ * The video of a frame: the labels file's `video` column; else the folder of a `frame_NNNNN.*` file (Replay-Attack
+ * frames); else the recording of a NUAA file name `ID_glasses_position_session_frame.jpg`. Undefined otherwise.
+ */
+export function videoOf(image: string, column?: string): string | undefined {
+  if (column) return column;
+  const parts = image.split('/');
+  const base = parts[parts.length - 1] ?? '';
+  if (/^frame_\d+\.\w+$/i.test(base) && parts.length > 1) return parts.slice(0, -1).join('/');
+  const nuaa = /^(\d{4}_\d{2}_\d{2}_\d{2})_\d+\.\w+$/.exec(base);
+  if (nuaa) return [...parts.slice(0, -1), nuaa[1]].join('/');
+  return undefined;
+}
+
+/** The person in a frame: the `client` column; else `client<ID>` in the path (Replay-Attack); else NUAA's ID. */
+export function clientOf(image: string, column?: string): string | undefined {
+  if (column) return column;
+  const replay = /client(\d+)/.exec(image);
+  if (replay) return `client${replay[1]}`;
+  const nuaa = /(?:^|\/)(\d{4})_\d{2}_\d{2}_\d{2}_\d+\.\w+$/.exec(image);
+  if (nuaa) return `nuaa${nuaa[1]}`;
+  return undefined;
 }
 
 // A label list is small text; anything beyond this is not one.
@@ -57,7 +85,15 @@ export async function readPadLabels(path: string): Promise<PadLabel[]> {
       throw new CliError('cli.bad_input', { file: path, row: i + 2, reason: 'label must be live or spoof' });
     }
     const attack = r['attack'] || (r['label'] === 'spoof' ? 'spoof' : undefined);
-    return { image: r['image']!, live: r['label'] === 'live', ...(attack ? { attack } : {}) };
+    const video = videoOf(r['image']!, r['video']);
+    const client = clientOf(r['image']!, r['client']);
+    return {
+      image: r['image']!,
+      live: r['label'] === 'live',
+      ...(attack ? { attack } : {}),
+      ...(video ? { video } : {}),
+      ...(client ? { client } : {}),
+    };
   });
 }
 

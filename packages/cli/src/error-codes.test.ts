@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { codeGroups, errorRegistry, resultRegistry } from '@visage/contracts';
 import { engineErrorMessages } from '@visage/engine';
 import { describe, expect, it } from 'vitest';
+import { sdkErrorMessages } from '@visage/sdk';
 import { cliErrorMessages } from './cli-errors.js';
 import { generateDocs, generatedDocs, repositoryRoot } from './commands/docs.command.js';
 
@@ -25,6 +26,7 @@ describe('generated docs', () => {
       ...Object.keys(errorRegistry),
       ...Object.keys(engineErrorMessages),
       ...Object.keys(cliErrorMessages),
+      ...Object.keys(sdkErrorMessages),
     ]);
     expect([...documented].sort()).toEqual([...codes].sort());
     for (const title of Object.values(codeGroups)) expect(rendered).toContain(`## ${title}\n`);

@@ -39,12 +39,33 @@ export function formatBenchFaces(r: BenchFacesReport): string {
 }
 
 export function formatBenchPad(r: Awaited<ReturnType<typeof benchPad>>): string {
-  return [
-    `live ${r.dataset.live}, spoof ${r.dataset.spoof}; threshold ${r.threshold}`,
-    `APCER ${pct(r.apcer)}   BPCER ${pct(r.bpcer)}   BPCER20 ${pct(r.bpcer20)}   AUC ${r.auc}`,
-    `APCER by attack: ${Object.entries(r.apcer_by_attack)
+  type Figures = Pick<
+    typeof r,
+    'apcer' | 'apcer_by_attack' | 'apcer_worst' | 'bpcer' | 'bpcer20' | 'auc' | 'at_bpcer_5'
+  >;
+  const byAttack = (o: Record<string, number>) =>
+    Object.entries(o)
       .map(([k, v]) => `${k} ${pct(v)}`)
-      .join(', ')}`,
+      .join(', ');
+  const figures = (name: string, f: Figures, threshold: number) => [
+    `${name} @ ${threshold.toFixed(4)}: APCER ${pct(f.apcer)} (${byAttack(f.apcer_by_attack)}; worst ${pct(f.apcer_worst)})   BPCER ${pct(f.bpcer)}   BPCER20 ${pct(f.bpcer20)}   AUC ${f.auc}`,
+    `${name} @ BPCER ≤ 5 % (threshold ${f.at_bpcer_5.threshold}): APCER ${byAttack(f.at_bpcer_5.apcer_by_attack)}; worst ${pct(f.at_bpcer_5.apcer_worst)}`,
+  ];
+  const videos = r.dataset.videos ? `; videos: ${r.dataset.videos.live} live, ${r.dataset.videos.spoof} spoof` : '';
+  return [
+    `frames: ${r.dataset.live} live, ${r.dataset.spoof} spoof${videos}; no face: ${r.no_face}`,
+    ...figures('network, frame', r, r.threshold),
+    ...(r.video ? figures('network, video', r.video, r.threshold) : []),
+    ...(r.fused?.trained_on_this_data
+      ? [`${r.fused.model} was trained on this data: its figures here are in-sample (see its training report)`]
+      : []),
+    ...(r.fused ? figures(`${r.fused.model}, frame`, r.fused.frame, r.fused.threshold) : []),
+    ...(r.fused?.video ? figures(`${r.fused.model}, video`, r.fused.video, r.fused.threshold) : []),
+    ...(r.latency_ms
+      ? [
+          `liveness per frame p50 ${r.latency_ms.liveness_p50} ms, p95 ${r.latency_ms.liveness_p95} ms; whole frame p50 ${r.latency_ms.frame_p50} ms (${r.latency_ms.workers} worker${r.latency_ms.workers === 1 ? '' : 's'})`,
+        ]
+      : []),
   ].join('\n');
 }
 

@@ -3,11 +3,23 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, errorBody, type ErrorBody } from './cli-errors.js';
 import { benchFaces } from './commands/bench-faces.command.js';
 import { benchPad } from './commands/bench-pad.command.js';
+import { registerTrainPadCommand } from './commands/train-pad.cli.js';
 import { benchApi } from './commands/bench-api.command.js';
+import { benchOcr, formatBenchOcr } from './commands/bench-ocr.command.js';
 import { registerAdminCommands } from './commands/admin/index.js';
+import { registerRegistryCommands } from './commands/registry.command.js';
 import { verifyAuditLog } from './commands/audit-verify.command.js';
 import { calibrate } from './commands/calibrate.command.js';
 import { compareFiles } from './commands/compare.command.js';
+import {
+  compareRemote,
+  createSession,
+  formatRemoteCompare,
+  formatSession,
+  formatSessionCreated,
+  getSession,
+  remoteSettings,
+} from './commands/remote.command.js';
 import { formatDocs, generateDocs } from './commands/docs.command.js';
 import { formatBenchApi, formatBenchFaces, formatBenchPad, formatCalibration, formatCompare } from './format.js';
 import { engineSettings } from './settings.js';
@@ -39,7 +51,11 @@ function run<T>(json: boolean, body: () => Promise<T>, format: (result: T) => st
       (error: unknown) => {
         const body = errorBody(error);
         if (json) process.stdout.write(`${JSON.stringify(body)}\n`);
-        else process.stderr.write(`visage: ${body.error.code}: ${body.error.message}${detailsSuffix(body)}\n`);
+        else
+          process.stderr.write(
+            `visage: ${body.error.code}: ${body.error.message}${detailsSuffix(body)}` +
+              `${body.error.request_id ? ` [request ${body.error.request_id}]` : ''}\n`,
+          );
         if (body.error.code === 'cli.internal' && process.env['VISAGE_DEBUG']) console.error(error);
         else if (body.error.code === 'cli.internal') process.stderr.write('visage: set VISAGE_DEBUG=1 for details\n');
         process.exitCode = body.error.code === 'cli.internal' ? 70 : 1;
@@ -54,20 +70,128 @@ const detailsSuffix = ({ error }: ErrorBody): string =>
         .join(', ')})`
     : '';
 
+interface RemoteFlags {
+  remote?: string;
+  keyId?: string;
+}
+
+interface ConsentOptionFlags {
+  consentId?: string;
+  subjectRef?: string;
+  consentVersion?: string;
+  consentMethod?: string;
+  consentAt?: string;
+}
+
+const remoteOnlyCompareFlags = [
+  'keyId',
+  'consentId',
+  'subjectRef',
+  'consentVersion',
+  'consentMethod',
+  'consentAt',
+  'bizNo',
+  'idempotencyKey',
+] as const;
+
 program
   .command('compare')
-  .description('compare the faces in two photos (JPEG, PNG or WebP)')
+  .description(
+    'compare the faces in two photos (JPEG, PNG or WebP) here, or with --remote on a Visage server (POST /v1/compare)',
+  )
   .argument('<a>', 'first photo')
   .argument('<b>', 'second photo')
   .option('--allow-multiple-faces', 'use the largest face when a photo shows several (default: refuse)')
+  .option('--remote <url>', 'send the photos to this server through the SDK (key: VISAGE_KEY_ID, VISAGE_KEY_SECRET)')
+  .option('--key-id <id>', 'with --remote: the API key id (default: VISAGE_KEY_ID)')
+  .option('--consent-id <id>', 'with --remote: a consent recorded with POST /v1/consents')
+  .option('--subject-ref <ref>', 'with --remote: consent evidence, your id for the person')
+  .option('--consent-version <v>', 'with --remote: consent evidence, the consent text version agreed to')
+  .option('--consent-method <m>', 'with --remote: consent evidence, how it was obtained (checkbox, signature, …)')
+  .option('--consent-at <iso>', 'with --remote: consent evidence, when it was obtained (default: now)')
+  .option('--biz-no <ref>', 'with --remote: your business reference, echoed in the result')
+  .option('--idempotency-key <key>', 'with --remote: repeat a call without a second charge (default: a new key)')
   .option('--json', 'print one JSON object')
-  .action((a: string, b: string, flags: { json?: boolean; allowMultipleFaces?: boolean }) =>
-    run(
-      flags.json ?? false,
-      () =>
-        compareFiles(engineSettings(process.env, {}), a, b, { allowMultipleFaces: flags.allowMultipleFaces ?? false }),
-      formatCompare,
-    ),
+  .action(
+    (
+      a: string,
+      b: string,
+      flags: RemoteFlags &
+        ConsentOptionFlags & { json?: boolean; allowMultipleFaces?: boolean; bizNo?: string; idempotencyKey?: string },
+    ) => {
+      if (flags.remote !== undefined) {
+        return run(
+          flags.json ?? false,
+          () => {
+            if (flags.allowMultipleFaces) {
+              throw new CliError('cli.bad_input', { reason: '--allow-multiple-faces works only without --remote' });
+            }
+            return compareRemote(remoteSettings(process.env, flags), a, b, flags);
+          },
+          formatRemoteCompare,
+        );
+      }
+      return run(
+        flags.json ?? false,
+        () => {
+          const stray = remoteOnlyCompareFlags.find((name) => flags[name] !== undefined);
+          if (stray) throw new CliError('cli.bad_input', { reason: `--${kebab(stray)} works only with --remote` });
+          return compareFiles(engineSettings(process.env, {}), a, b, {
+            allowMultipleFaces: flags.allowMultipleFaces ?? false,
+          });
+        },
+        formatCompare,
+      );
+    },
+  );
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+const sessions = program
+  .command('sessions')
+  .description('hosted capture sessions on a Visage server, through the SDK (key: VISAGE_KEY_ID, VISAGE_KEY_SECRET)');
+
+sessions
+  .command('create')
+  .description('open a capture session (POST /v1/capture-sessions) and print the link to send the person to')
+  .requiredOption('--liveness <mode>', 'still (passive) or action (random challenges)')
+  .requiredOption('--return-url <url>', 'where the page sends the person when done')
+  .option('--reference <photo>', 'compare the best frame with this reference photo')
+  .option('--subject-ref <ref>', 'your id for the person')
+  .option('--biz-no <ref>', 'your business reference')
+  .option('--notify-url <url>', 'where this session’s webhook goes instead of the app’s')
+  .option('--locale <locale>', 'zh-CN or en')
+  .option('--expires-in <s>', 'seconds until the link expires (60-3600, default 600)')
+  .option('--max-attempts <n>', 'capture attempts (1-10, default 3)')
+  .option('--remote <url>', 'the server (default: VISAGE_API_URL)')
+  .option('--key-id <id>', 'the API key id (default: VISAGE_KEY_ID)')
+  .option('--json', 'print one JSON object')
+  .action(
+    (
+      flags: RemoteFlags & {
+        liveness: string;
+        returnUrl: string;
+        reference?: string;
+        subjectRef?: string;
+        bizNo?: string;
+        notifyUrl?: string;
+        locale?: string;
+        expiresIn?: string;
+        maxAttempts?: string;
+        json?: boolean;
+      },
+    ) => run(flags.json ?? false, () => createSession(remoteSettings(process.env, flags), flags), formatSessionCreated),
+  );
+
+sessions
+  .command('get')
+  .description('a capture session’s status and, once finished, its result (GET /v1/capture-sessions/{id})')
+  .argument('<id>', 'the session id (cap_…)')
+  .option('--remote <url>', 'the server (default: VISAGE_API_URL)')
+  .option('--key-id <id>', 'the API key id (default: VISAGE_KEY_ID)')
+  .option('--json', 'print one JSON object')
+  .action((id: string, flags: RemoteFlags & { json?: boolean }) =>
+    run(flags.json ?? false, () => getSession(remoteSettings(process.env, flags), id), formatSession),
   );
 
 program
@@ -116,16 +240,61 @@ bench
 
 bench
   .command('pad')
-  .description('single-image presentation-attack detection: APCER, BPCER, BPCER20, AUC')
-  .requiredOption('--labels <tsv>', 'label list (image, label = live | spoof, optional attack)')
+  .description(
+    'presentation-attack detection per frame and per video: APCER per attack type and the worst, BPCER, BPCER20, AUC, ' +
+      'APCER at BPCER <= 5 %, for the network and the fused model; per-frame liveness time',
+  )
+  .requiredOption('--labels <tsv>', 'label list (image, label = live | spoof, optional attack, video, client)')
   .requiredOption('--images <dir>', 'folder the label list is relative to')
+  .option('--pad-model <file>', 'fused PAD model to measure (default: the shipped one)')
+  .option('--network-only', 'measure the anti-spoofing network alone, without a fused model')
   .addOption(workersOption)
   .option('--json', 'print one JSON object (shape in docs/benchmarks.md)')
-  .action((flags: { labels: string; images: string; workers?: string; json?: boolean }) =>
+  .action(
+    (flags: {
+      labels: string;
+      images: string;
+      padModel?: string;
+      networkOnly?: boolean;
+      workers?: string;
+      json?: boolean;
+    }) =>
+      run(
+        flags.json ?? false,
+        () =>
+          benchPad(engineSettings(process.env, flags), {
+            labels: flags.labels,
+            images: flags.images,
+            ...(flags.networkOnly ? { padModel: null } : flags.padModel ? { padModel: flags.padModel } : {}),
+          }),
+        formatBenchPad,
+      ),
+  );
+
+registerTrainPadCommand(program, workersOption, run);
+
+bench
+  .command('ocr')
+  .description(
+    'ID-card OCR on seeded synthetic cards (half clean, half mildly degraded): exact field reads, check digits',
+  )
+  .option('--cards <n>', 'number of cards (each read front and back)', '200')
+  .option('--seed <n>', 'seed of the card generator', '1')
+  .addOption(workersOption)
+  .option('--json', 'print one JSON object (shape in docs/benchmarks.md)')
+  .action((flags: { cards: string; seed: string; workers?: string; json?: boolean }) =>
     run(
       flags.json ?? false,
-      () => benchPad(engineSettings(process.env, flags), { labels: flags.labels, images: flags.images }),
-      formatBenchPad,
+      () => {
+        const count = Number(flags.cards);
+        const seed = Number(flags.seed);
+        if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seed)) {
+          throw new CliError('cli.bad_input', { reason: '--cards and --seed must be whole numbers' });
+        }
+        const settings = engineSettings(process.env, flags);
+        return benchOcr(settings, { count, seed, workers: settings.workers });
+      },
+      formatBenchOcr,
     ),
   );
 
@@ -219,5 +388,6 @@ program
   });
 
 registerAdminCommands(program, run);
+registerRegistryCommands(program, run);
 
 await program.parseAsync(process.argv);

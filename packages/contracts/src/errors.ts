@@ -26,6 +26,7 @@ export const codeGroups = Object.freeze({
   image: 'Images and faces',
   verification: 'Stored verifications',
   certification: 'Enterprise certification and sanctions screening',
+  registry: 'Identity registry (有源 comparison)',
   capture: 'Hosted capture sessions and the capture page',
   liveness: 'Liveness decisions (capture sessions’ failure reasons)',
   webhook: 'Webhooks',
@@ -85,6 +86,20 @@ export const resultRegistry = Object.freeze({
     message: 'The selfie is live and matches the reference.',
     hint: 'Accept the verification.',
   },
+  'result.id_card_valid': {
+    group: 'result',
+    status: 200,
+    billed: true,
+    message: 'The ID card was read; every field was found and every check passed.',
+    hint: 'Use the fields; they are a reading of the image, not a check against an authoritative record.',
+  },
+  'result.id_card_invalid': {
+    group: 'result',
+    status: 200,
+    billed: true,
+    message: 'The ID card was read, but a field is missing or a check failed (check digit, dates, region, expiry).',
+    hint: '`checks` says which; ask for a sharper photo of the card, or reject the card.',
+  },
 } as const satisfies Record<string, CodeEntry>);
 
 export const errorRegistry = Object.freeze({
@@ -107,6 +122,13 @@ export const errorRegistry = Object.freeze({
     'Send `application/json` (base64 images) or `multipart/form-data`.',
   ),
   'request.not_found': unbilled('request', 404, 'There is no such route.', 'Check the method and path.'),
+  'compat.unsupported': unbilled(
+    'request',
+    400,
+    'The FaceID-compatible API does not support this field or value.',
+    'See docs/compat-faceid.md for the supported fields; use the native /v1 API for the rest.',
+    '`details.field` names the field; `details.reason` says why (for example, the MegLive SDK’s binary `meglive_data` packet is proprietary and not read by this server). Nothing was charged.',
+  ),
 
   'signature.missing': unbilled(
     'signature',
@@ -254,7 +276,7 @@ export const errorRegistry = Object.freeze({
     422,
     'The webhook URL is refused: it does not resolve, or resolves to a loopback, private, link-local, shared or metadata address.',
     'Use a public http(s) URL; an operator can allow internal ranges with VISAGE_WEBHOOK_ALLOWED_CIDRS.',
-    '`details.reason` says why (`unresolvable`, `address_not_allowed`, `invalid_url`); `details.address` is the refused address when there is one.',
+    '`details.reason` says why (`unresolvable`, `address_not_allowed`, `invalid_url`). The address the URL resolved to is not answered (it would map the internal network); it is in the server log (`log_details.address`) for the operator.',
   ),
   'webhook.event_not_found': unbilled('webhook', 404, 'No such webhook event for this app.', 'Check the event id.'),
   'org.frozen': unbilled(
@@ -395,6 +417,13 @@ export const errorRegistry = Object.freeze({
     'Send a larger photo.',
     '`details`: width, height and minSide.',
   ),
+  'image.no_id_card': unbilled(
+    'image',
+    422,
+    'No resident ID card side was found in the image.',
+    'Photograph one side of the card, flat, whole and in focus; send `side` to say which.',
+    '`details.expected` is the side asked for (front, back or auto); `details.found` the side that was read instead, if any.',
+  ),
   'face.none': unbilled(
     'image',
     422,
@@ -479,6 +508,54 @@ export const errorRegistry = Object.freeze({
     '`details.reason` says what is wrong and `details.line` where, when known.',
   ),
 
+  'registry.not_found': unbilled(
+    'registry',
+    422,
+    'No identity record matches this name and ID number.',
+    'Check the name and the ID number with the person; nothing was charged.',
+    'For a `comparison: { type: "registry" }` verification. Sandbox keys see only sandbox records and get this code (with no details) both when the number is unknown and when the name does not match; live keys see only live records and get `registry.name_mismatch` for the latter. See docs/identity-sources.md.',
+  ),
+  'registry.name_mismatch': unbilled(
+    'registry',
+    422,
+    'The name does not match the identity record of this ID number.',
+    'Check the spelling of the name with the person; nothing was charged.',
+    'Live keys only: sandbox keys get `registry.not_found` instead, so that a sandbox key cannot tell an unknown number from a wrong name.',
+  ),
+  'registry.source_unavailable': unbilled(
+    'registry',
+    503,
+    'The identity source did not answer.',
+    'Retry later; nothing was charged. The operator can check VISAGE_IDENTITY_SOURCE_URL.',
+    'The external identity source (docs/identity-sources.md) timed out, failed or answered outside its contract; or a registry record holds a template of another model and no photo to compute a new one.',
+  ),
+  'registry.invalid_import': unbilled(
+    'registry',
+    400,
+    'The identity import has invalid rows; nothing was imported.',
+    'Correct the rows listed in `details.rows` and import the whole file again.',
+    '`details.rows` lists `{ line, field, problem }` for every invalid row (line 1 is the CSV header; for the admin API, `line` is the record index + 2 as if it were a CSV); an import is all or nothing.',
+  ),
+  'registry.refusals_exceeded': unbilled(
+    'registry',
+    429,
+    'This key has had too many registry comparisons refused today.',
+    'Check names and ID numbers with the person before comparing; retry after `Retry-After` seconds (the next UTC day).',
+    'A live key gets at most VISAGE_REGISTRY_REFUSALS_PER_KEY_PER_DAY `registry.not_found` / `registry.name_mismatch` answers per UTC day (counted across all server processes); past it, registry comparisons are refused until the day ends, so that a key cannot probe which names go with which numbers. `details`: `limit`, `window` (`utc_day`), `retry_after_seconds`. Nothing was charged.',
+  ),
+  'registry.import_conflict': unbilled(
+    'registry',
+    409,
+    'Another import registered one of these ID numbers at the same time; nothing was imported.',
+    'Retry the import: it then replaces the records the other import created.',
+  ),
+  'registry.record_not_found': unbilled(
+    'registry',
+    404,
+    'No such identity record.',
+    'Check the record id (GET /admin/api/registry/identities).',
+  ),
+
   'verification.not_found': unbilled(
     'verification',
     404,
@@ -518,6 +595,20 @@ export const errorRegistry = Object.freeze({
     'The capture session is already finished.',
     'Read its result with GET /v1/capture-sessions/{id}.',
     '`details.status` is the final status.',
+  ),
+  'capture.notify_url_refused': unbilled(
+    'capture',
+    422,
+    'The capture session’s notify_url is refused: it is not an http(s) URL, does not resolve, or resolves to a loopback, private, link-local, shared or metadata address.',
+    'Use a public http(s) URL, or leave notify_url out to be told at the app’s webhook URL; an operator can allow internal ranges with VISAGE_WEBHOOK_ALLOWED_CIDRS.',
+    '`details.reason` says why (`unresolvable`, `address_not_allowed`, `invalid_url`); `details.address` is the refused address when there is one. Nothing was created or charged.',
+  ),
+  'capture.webhook_secret_required': unbilled(
+    'capture',
+    409,
+    'A notify_url was given, but the app has no webhook signing secret yet: events are never sent unsigned.',
+    'Issue the app’s secret first (set its webhook URL in the console, or POST /console/api/apps/{app_id}/webhook/secret), store it on your server, then open the session again.',
+    'Nothing was created or charged.',
   ),
   'capture.consent_required': unbilled(
     'capture',
@@ -614,7 +705,7 @@ export const errorRegistry = Object.freeze({
   'service.unavailable': unbilled(
     'service',
     503,
-    'The service is shutting down or not ready.',
+    'The service is shutting down, not ready, or cannot reach its database.',
     'Retry on another instance or after `Retry-After` seconds.',
   ),
   'internal.error': unbilled(

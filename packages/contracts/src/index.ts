@@ -18,6 +18,7 @@ export {
 } from './errors.js';
 export * from './webhook-signature.js';
 export * from './api/verification.schema.js';
+export * from './api/id-cards.schema.js';
 export * from './api/capture.schema.js';
 export * from './api/console.schema.js';
 export * from './api/certification.schema.js';
@@ -26,3 +27,4 @@ export * from './api/finance.schema.js';
 export * from './api/admin.schema.js';
 export * from './api/account-mail.schema.js';
 export * from './api/webhooks.schema.js';
+export * from './api/registry.schema.js';

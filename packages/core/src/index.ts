@@ -96,7 +96,7 @@ export {
 } from './accounts/agreement.service.js';
 export * from './apps/apps.ports.js';
 export { normalizeCidr } from './apps/cidr.js';
-export { createApps, type AppChanges, type Apps } from './apps/apps.service.js';
+export { createApps, type AppChanges, type Apps, type IssuedWebhookSecret } from './apps/apps.service.js';
 export {
   createKeys,
   isKeyRevoked,
@@ -170,11 +170,20 @@ export * from './capture/capture-sessions.ports.js';
 export {
   createCaptureSessions,
   captureFrameLimits,
+  captureDecisionClaimSeconds,
   type CaptureSessions,
   type CaptureCreateInput,
   type CaptureFrameInput,
 } from './capture/capture-sessions.service.js';
-export { captureConsentText, captureConsentVersion } from './capture/capture-consent.js';
+export { erasedCaptureSessionEvent } from './capture/capture-session-view.js';
+export {
+  captureConsentText,
+  captureConsentTextVersion,
+  captureConsentVersion,
+  resolveCaptureLocale,
+  defaultCaptureLocale,
+  type CaptureLocale,
+} from './capture/capture-consent.js';
 export {
   createUsageReports,
   defaultCallPageSize,
@@ -221,4 +230,43 @@ export * from './webhooks/webhooks.ports.js';
 export * from './webhooks/webhooks.service.js';
 export * from './webhooks/webhook-delivery.js';
 export * from './capture/liveness-decision.js';
+export * from './capture/flash-response.js';
 export * as livenessThresholds from './capture/liveness-thresholds.js';
+export * from './registry/identity.ports.js';
+export * from './registry/identity-name.js';
+export * from './registry/identity-registry.service.js';
+export * from './compat/faceid.ports.js';
+export * from './compat/faceid-sign.js';
+export * from './compat/faceid-results.js';
+export * from './compat/faceid-lite.service.js';
+export * from './id-cards/id-card.ports.js';
+export {
+  detectSide,
+  parseBack,
+  parseFront,
+  type BackFields,
+  type CardSide,
+  type FrontFields,
+  type ReadField,
+} from './id-cards/id-card-fields.js';
+export {
+  checkBack,
+  checkFront,
+  type BackChecks,
+  type CheckOutcome,
+  type FrontChecks,
+} from './id-cards/id-card-checks.js';
+export {
+  createIdCardService,
+  idCardHintThresholds,
+  idCardResponse,
+  idCardValid,
+  imageHints,
+  readIdCard,
+  type IdCardHint,
+  type IdCardReadingBack,
+  type IdCardReadingFront,
+  type IdCardResponse,
+  type IdCardService,
+  type RequestedSide,
+} from './id-cards/id-cards.service.js';

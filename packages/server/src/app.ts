@@ -13,18 +13,25 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
-import type { TrustProxy } from './config/config.schema.js';
+import type { MetricsAccess, TrustProxy } from './config/config.schema.js';
+import { registerMetricsEndpoint } from './http/metrics-endpoint.js';
+import type { Metrics } from './metrics.js';
+import type { Readiness } from './readiness.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { registerCaptureStatic } from './http/capture-static.js';
 import { registerConsoleStatic } from './http/console-static.js';
-import { toErrorReply } from './http/error-reply.js';
+import { isDatabaseUnavailable } from './http/database-unavailable.js';
+import { refusalLogDetails, toErrorReply } from './http/error-reply.js';
 import type { KeyLimiter } from './http/key-limiter.js';
+import type { LimitStore } from './limits/limit-store.js';
 import { requireSignedCaller, type KeyGate, type SignatureCheck } from './http/signed-caller.js';
 import { registerAdminRoutes, type AdminDependencies } from './routes/admin.routes.js';
 import { registerConsoleRoutes, type ConsoleDependencies } from './routes/console.routes.js';
 import { registerV1Routes, type V1Dependencies } from './routes/v1.routes.js';
+import { registerIdCardRoutes, type IdCardsDependencies } from './routes/id-cards.routes.js';
 import { registerCapturePageRoutes } from './routes/capture-page.routes.js';
 import { registerCaptureSessionRoutes, type CaptureSessionsDependencies } from './routes/capture-sessions.routes.js';
+import { registerFaceIdCompatRoutes, type FaceIdCompatDependencies } from './routes/faceid-compat.routes.js';
 
 export interface AppOptions {
   readonly bodyLimitBytes: number;
@@ -35,18 +42,29 @@ export interface AppOptions {
   readonly consoleDistDir?: string;
   /** The built capture page (apps/capture/dist by default). */
   readonly captureDistDir?: string;
+  /** Who may read GET /metrics (VISAGE_METRICS) and the bearer token of `token` mode. Default: off. */
+  readonly metricsAccess?: MetricsAccess;
+  readonly metricsToken?: string | undefined;
 }
 
 export interface AppDependencies extends V1Dependencies, CaptureSessionsDependencies {
   readonly verifySignature: SignatureCheck;
   readonly keys: KeyGate;
   readonly limiter: KeyLimiter;
+  /** Where request counts live (memory, PostgreSQL or Redis; docs/operations.md); the capture page's limits use it. */
+  readonly limitStore?: LimitStore;
   /** The customer console's API (/console/api). */
   readonly console: ConsoleDependencies;
   /** The operator console's API (/admin/api). */
   readonly admin: AdminDependencies;
-  /** Readiness: false while draining, or when the database does not answer. */
-  readonly ready: () => Promise<boolean>;
+  /** The FaceID-compatible API (/faceid/…, /facepp/v3/compare); absent: not served. */
+  readonly faceIdCompat?: FaceIdCompatDependencies;
+  /** Readiness (/readyz): not while draining, nor when the database does not answer; the reason when not. */
+  readonly ready: () => Promise<Readiness>;
+  /** Request metrics are recorded into it; GET /metrics serves it (see `AppOptions.metricsAccess`). */
+  readonly metrics?: Metrics;
+  /** ID-card OCR (POST /v1/id-cards/ocr); absent: not served. */
+  readonly idCards?: IdCardsDependencies['idCards'];
 }
 
 /** Pino redaction: secrets never reach the log, whatever a future serializer includes. */
@@ -65,9 +83,23 @@ export const redactedLogPaths = [
  */
 export const loggedUrl = (url: string): string =>
   url
-    .replace(/([?&;]token=)[^&#;]*/gi, '$1[redacted]')
+    // `token`, and the credentials FaceID-compatible clients send in the query (GET /faceid/lite/get_result). Names
+    // are compared decoded, as the query parser reads them: `api%5Fsecret` authenticates like `api_secret`.
+    .replace(/([?&;])([^=&#;]*)=[^&#;]*/g, (parameter: string, separator: string, name: string) =>
+      maskedQueryNames.has(decodedQueryName(name)) ? `${separator}${name}=[redacted]` : parameter,
+    )
     // The capture page's address is /capture/<token>: the token opens the session once, so it is masked too.
     .replace(/^(\/+capture\/+)(?!(?:api|assets)(?:[/?#]|$))[^/?#]+/i, '$1[redacted]');
+
+const maskedQueryNames: ReadonlySet<string> = new Set(['token', 'api_secret', 'sign']);
+
+function decodedQueryName(name: string): string {
+  try {
+    return decodeURIComponent(name.replaceAll('+', ' ')).toLowerCase();
+  } catch {
+    return name.toLowerCase();
+  }
+}
 
 type LoggerOption = FastifyServerOptions['logger'];
 
@@ -153,7 +185,9 @@ export async function buildApp(options: AppOptions, deps: AppDependencies): Prom
     const bodyLimitBytes = request.routeOptions?.bodyLimit ?? options.bodyLimitBytes;
     const mapped = toErrorReply(error, request.id, { bodyLimitBytes });
     if (mapped.internal) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: mapped.code }, 'request refused');
+    // PostgreSQL down, SQLite's disk full: refused with 503, and the cause logged for the operator.
+    else if (isDatabaseUnavailable(error)) request.log.error({ err: error, code: mapped.code }, 'database unavailable');
+    else request.log.info({ code: mapped.code, ...refusalLogDetails(error) }, 'request refused');
     if (mapped.retryAfterSeconds !== undefined) reply.header('retry-after', String(mapped.retryAfterSeconds));
     // The route's response serializer is bypassed: an error body always has this one shape.
     return reply.status(mapped.status).type('application/json').serializer(JSON.stringify).send(mapped.body);
@@ -162,15 +196,28 @@ export async function buildApp(options: AppOptions, deps: AppDependencies): Prom
   app.setNotFoundHandler((request, reply) => sendError(new DomainError('request.not_found'), request, reply));
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) =>
-    (await deps.ready()) ? { status: 'ready' } : reply.status(503).send({ status: 'not_ready' }),
-  );
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const readiness = await deps.ready();
+    reply.header('cache-control', 'no-store');
+    return readiness.ready
+      ? { status: 'ready' }
+      : reply.status(503).send({ status: 'not_ready', reason: readiness.reason });
+  });
+  if (deps.metrics) {
+    registerMetricsEndpoint(app, deps.metrics, {
+      access: options.metricsAccess ?? 'off',
+      token: options.metricsToken,
+    });
+  }
 
   await app.register(async (scope) => {
     requireSignedCaller(scope, deps);
     registerV1Routes(scope, deps);
+    if (deps.idCards) registerIdCardRoutes(scope, { ...deps, idCards: deps.idCards });
     registerCaptureSessionRoutes(scope, deps);
   });
+  const faceIdCompat = deps.faceIdCompat;
+  if (faceIdCompat) await app.register(async (scope) => registerFaceIdCompatRoutes(scope, faceIdCompat));
   await app.register((scope) => registerCapturePageRoutes(scope, deps));
   await app.register((scope) => registerConsoleRoutes(scope, deps));
   await app.register((scope) => registerAdminRoutes(scope, deps));

@@ -38,3 +38,6 @@ export { openServices, type Services } from './services.js';
 export { createPlatform, serverVersion, type Platform } from './platform.js';
 export { serve } from './serve.js';
 export { signedHeaders, type SigningKey } from './http/request-signer.js';
+export { createIdentityServices, openIdentityRegistry } from './identity-sources.js';
+export { parseIdentityCsv, type IdentityCsvRow } from './adapters/identity-csv.js';
+export { createHttpIdentitySource } from './adapters/http-identity-source.js';

@@ -5,14 +5,37 @@ import { buildApp, type AppDependencies } from './app.js';
  * services behind them, so the dependencies here refuse to be used.
  */
 export async function renderOpenApi(version: string): Promise<string> {
-  const refuse = new Proxy({} as AppDependencies, {
-    get: (_target, name) => {
-      throw new Error(`${String(name)} is not available while rendering the OpenAPI document`);
-    },
-  });
+  const refuse = servicelessDependencies('while rendering the OpenAPI document');
   const app = await buildApp({ bodyLimitBytes: 1, logger: false, trustProxy: false, version }, refuse);
   await app.ready();
   const document = app.swagger();
   await app.close();
   return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** Optional services whose routes are registered only when present: present here, so their routes exist. */
+const optionalRouteServices: ReadonlySet<PropertyKey> = new Set(['idCards', 'faceIdCompat']);
+
+/**
+ * Dependencies that throw on any use: for building the app when only its routes matter. Metrics and the shared
+ * limit store are absent: neither adds a documented route.
+ */
+export function servicelessDependencies(when: string): AppDependencies {
+  const refuse = (path: string): object =>
+    new Proxy(
+      {},
+      {
+        get: (_target, name): object => {
+          if (optionalRouteServices.has(name)) return refuse(`${path}.${String(name)}`);
+          throw new Error(`${path}.${String(name)} is not available ${when}`);
+        },
+      },
+    );
+  return new Proxy({} as AppDependencies, {
+    get: (_target, name) => {
+      if (name === 'metrics' || name === 'limitStore') return undefined;
+      if (optionalRouteServices.has(name)) return refuse(String(name));
+      throw new Error(`${String(name)} is not available ${when}`);
+    },
+  });
 }

@@ -3,8 +3,9 @@ import { redactedConfig } from './config/load-config.js';
 import { createPlatform, type Platform } from './platform.js';
 
 /**
- * `visage serve`: the platform on one port until SIGTERM or SIGINT, then a graceful stop — no new connections,
- * requests in flight finish (bounded by the shutdown grace), then the engine and the database close.
+ * `visage serve`: the platform on one port until SIGTERM or SIGINT, then a graceful stop — /readyz answers 503 at
+ * once, the listener closes after VISAGE_DRAIN_DELAY_MS, requests in flight finish (bounded by the shutdown grace),
+ * webhook leases are released, then the sweeper, the engine and the database stop, and the process exits 0.
  */
 export async function serve(config: Config): Promise<Platform> {
   let generatedKeyPath: string | undefined;
@@ -24,12 +25,14 @@ export async function serve(config: Config): Promise<Platform> {
     const deadline = setTimeout(() => {
       app.log.error({ grace_ms: config.shutdownGraceMs }, 'requests still running after the grace period; exiting');
       process.exit(1);
-    }, config.shutdownGraceMs);
+    }, config.drainDelayMs + config.shutdownGraceMs);
     deadline.unref();
     platform.close().then(
       () => {
         app.log.info('stopped');
-        process.exitCode = 0;
+        // Everything was closed in order; a webhook attempt given up at shutdown may still hold a socket until its
+        // own timeout, which must not keep the process (its event was released to the other processes).
+        process.exit(0);
       },
       (error: unknown) => {
         app.log.error({ err: error }, 'shutdown failed');

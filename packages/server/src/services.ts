@@ -23,6 +23,10 @@ import {
   createWebhooks,
   createWebhookDelivery,
   type NoticeFailureHandler,
+  type EncodedWebhook,
+  type StoredWebhookEvent,
+  type WebhookResponse,
+  type WebhookSender,
 } from '@visage/core';
 import {
   createAdminQueryRepository,
@@ -52,6 +56,7 @@ import {
   createIndustryRepository,
   createSanctionsRepository,
   createWebhookRepository,
+  createFaceIdBusinessRepository,
   locateDatabase,
   migrateToLatest,
   openDatabase,
@@ -63,6 +68,7 @@ import { createBackgroundWork } from './background-work.js';
 import { ipAllowlist } from './adapters/ip-allowlist.js';
 import { nodeCrypto, systemClock } from './adapters/node-crypto.js';
 import { createPseudonymizer } from './adapters/pseudonymizer.js';
+import { createIdNumberHash } from './adapters/identity-number-hash.js';
 import { createSecretBox } from './adapters/secret-box.js';
 import { createWebhookSender, webhookJitter, webhookUrlCheck } from './adapters/webhook-target.js';
 import type { Config } from './config/load-config.js';
@@ -73,7 +79,14 @@ import { loadMasterKey } from './config/master-key.js';
  * The domain services over one database: what both the HTTP server and `visage admin` run on. Opening migrates the
  * database to the latest schema, so an operator command on a fresh data directory works as well as the server.
  */
-export async function openServices(config: Config, options: { onMasterKeyGenerated?: (path: string) => void } = {}) {
+export async function openServices(
+  config: Config,
+  options: {
+    onMasterKeyGenerated?: (path: string) => void;
+    /** Told every webhook delivery attempt's answer (the /metrics outcome counters). */
+    onWebhookAttempt?: (response: WebhookResponse) => void;
+  } = {},
+) {
   const database: VisageDatabase = openDatabase(locateDatabase(config.databaseUrl, config.dataDir));
   try {
     await migrateToLatest(database.db);
@@ -131,6 +144,8 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
     maxResultRetentionSeconds: config.resultRetentionMaxSeconds,
     // Webhook URLs are resolved on save: internal addresses are refused unless VISAGE_WEBHOOK_ALLOWED_CIDRS allows them.
     checkWebhookUrl: webhookUrlCheck({ allowedCidrs: config.webhookAllowedCidrs }),
+    // Setting a webhook URL on an app without a signing secret issues its first one (shown once in the answer).
+    webhookSecrets: { secretBox, crypto },
   });
   const keys = createKeys({ keys: keyRepo, apps: appRepo, secretBox, clock, crypto, audit });
   const keyAccess = createKeyAccess({
@@ -222,6 +237,7 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
   // Webhooks: the outbox's events, their delivery (the server's worker runs it) and the apps' signing secrets.
   const webhookRepo = createWebhookRepository(database);
   let wakeWebhooks: () => void = () => {};
+  let encodeWebhook: (event: StoredWebhookEvent) => Promise<EncodedWebhook | undefined> = async () => undefined;
   const webhooks = createWebhooks({
     repo: webhookRepo,
     apps: appRepo,
@@ -235,13 +251,15 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
   const webhookDelivery = createWebhookDelivery({
     repo: webhookRepo,
     apps: appRepo,
-    sender: createWebhookSender({ allowedCidrs: config.webhookAllowedCidrs }),
+    sender: observedSender(createWebhookSender({ allowedCidrs: config.webhookAllowedCidrs }), options.onWebhookAttempt),
     secretBox,
     clock,
     crypto,
     leaseSeconds: config.webhookLeaseSeconds,
     firstRetryDelaySeconds: config.webhookFirstRetrySeconds,
     random: webhookJitter,
+    // The FaceID-compatible notify form (set by the server once its compat API exists: `setWebhookEncoder`).
+    encodeEvent: (event) => encodeWebhook(event),
   });
   const verificationRepo = createVerificationRepository(database, clock, { defer });
   const receiptRepo = createDeletionReceiptRepository(database);
@@ -253,6 +271,7 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
     audit,
     clock,
     crypto,
+    onWebhookEvent: () => wakeWebhooks(),
   });
 
   return {
@@ -262,6 +281,8 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
     crypto,
     secretBox,
     pseudonymize,
+    /** The identity registry's keyed hash of an ID number (docs/identity-sources.md). */
+    hashIdNumber: createIdNumberHash(masterKey),
     audit,
     organizations,
     agreement,
@@ -313,6 +334,12 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
     setWebhookWaker(wake: () => void): void {
       wakeWebhooks = wake;
     },
+    /** A per-event webhook body encoding (the FaceID-compatible notify form, docs/compat-faceid.md). */
+    setWebhookEncoder(encode: (event: StoredWebhookEvent) => Promise<EncodedWebhook | undefined>): void {
+      encodeWebhook = encode;
+    },
+    /** What the FaceID-compatible API keeps beside its capture sessions. */
+    faceIdBusinesses: createFaceIdBusinessRepository(database),
     close: async () => {
       await balanceAlerts.idle();
       await afterReply.drain();
@@ -323,3 +350,15 @@ export async function openServices(config: Config, options: { onMasterKeyGenerat
 }
 
 export type Services = Awaited<ReturnType<typeof openServices>>;
+
+/** The sender, telling `observe` each attempt's answer. */
+function observedSender(sender: WebhookSender, observe?: (response: WebhookResponse) => void): WebhookSender {
+  if (!observe) return sender;
+  return {
+    async send(request) {
+      const response = await sender.send(request);
+      observe(response);
+      return response;
+    },
+  };
+}

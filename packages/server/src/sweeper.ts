@@ -1,9 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { CaptureSessions } from '@visage/core';
+import { webhookRetryWindowSeconds, type CaptureSessions } from '@visage/core';
 import type { Services } from './services.js';
 
-/** Reservations older than this were left by a crashed call: no call takes this long, so they are voided. */
-const staleReservationSeconds = 15 * 60;
 const dayMs = 86_400_000;
 
 /**
@@ -19,6 +17,8 @@ export function createSweeper(
     log: FastifyBaseLogger;
     /** Open capture sessions past their expiry become `expired` (with their webhook event); old results go. */
     captureSessions?: Pick<CaptureSessions, 'expireDue'>;
+    /** Told each run's outcome and duration (the /metrics sweeper counters). */
+    onRun?: (outcome: 'ok' | 'failed', seconds: number) => void;
   },
 ) {
   let timer: NodeJS.Timeout | undefined;
@@ -29,13 +29,22 @@ export function createSweeper(
     const expired = await services.verifications.sweepExpired(now.toISOString());
     const nonces = await services.nonces.sweep();
     const idempotency = await services.idempotency.sweep();
-    const reservations = await services.wallet.voidStale(new Date(now.getTime() - staleReservationSeconds * 1000));
+    // Reservations older than VISAGE_RESERVATION_TIMEOUT_SECONDS were left by an interrupted call: voided. A call
+    // stored just before its process died (billed, never charged) is marked unbilled: its record claims no charge.
+    const reservations = await services.wallet.voidStale(
+      new Date(now.getTime() - services.config.reservationTimeoutSeconds * 1000),
+      (voided) => services.verifications.markUnbilledByRequest(voided.orgId, voided.reference),
+    );
     const sessions = await services.sessions.sweepExpired();
     const accountTokens = await services.accountTokens.deleteExpired(now.toISOString());
     const mails = await services.mailOutboxRepository.deleteCreatedBefore(
       new Date(now.getTime() - services.config.mailRetentionDays * dayMs).toISOString(),
     );
     const captures = (await options.captureSessions?.expireDue()) ?? 0;
+    // FaceID-compat records (biz_no, biz_extra_data, read count): kept while a notify could still be retried.
+    const faceIdBusinesses = await services.faceIdBusinesses.sweep(
+      new Date(now.getTime() - webhookRetryWindowSeconds * 1000).toISOString(),
+    );
     const webhookEvents = await services.webhookRepository.deleteSettledBefore(
       new Date(now.getTime() - services.config.webhookRetentionDays * dayMs).toISOString(),
     );
@@ -51,16 +60,26 @@ export function createSweeper(
           mails,
           captures,
           webhookEvents,
+          faceIdBusinesses,
         },
       },
       'retention sweep',
     );
   }
 
-  const runOnce = () =>
-    (running ??= sweep()
-      .catch((error: unknown) => options.log.error({ err: error }, 'retention sweep failed'))
+  const runOnce = () => {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    return (running ??= sweep()
+      .then(
+        () => options.onRun?.('ok', seconds()),
+        (error: unknown) => {
+          options.onRun?.('failed', seconds());
+          options.log.error({ err: error }, 'retention sweep failed');
+        },
+      )
       .finally(() => (running = undefined)));
+  };
 
   return {
     runOnce,
@@ -68,8 +87,11 @@ export function createSweeper(
       timer = setInterval(() => void runOnce(), options.intervalSeconds * 1000);
       timer.unref();
     },
-    stop() {
+    /** No further runs; resolves when a run in progress has finished (before the database closes). */
+    async stop(): Promise<void> {
       if (timer) clearInterval(timer);
+      timer = undefined;
+      await running;
     },
   };
 }

@@ -50,4 +50,34 @@ describe('the webhook worker', () => {
     await worker.runNow();
     expect(calls).toHaveLength(5);
   });
+
+  it('with a wait bound, gives its claims back when a delivery is still unanswered after it', async () => {
+    const calls: string[] = [];
+    const delivery: WebhookDelivery = {
+      async deliverDue() {
+        calls.push('deliver');
+        // A receiver that never answers.
+        await new Promise(() => {});
+        return 1;
+      },
+      async release() {
+        calls.push('release');
+        return 1;
+      },
+    };
+    const worker = createWebhookWorker(delivery, {
+      owner: 'wkr_2',
+      intervalSeconds: 3600,
+      log: { error() {} } as unknown as FastifyBaseLogger,
+    });
+    worker.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual(['deliver']);
+    const started = performance.now();
+    expect(await worker.stop({ waitMs: 100 })).toBe(1);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(90);
+    expect(waited).toBeLessThan(1000);
+    expect(calls).toEqual(['deliver', 'release']);
+  });
 });

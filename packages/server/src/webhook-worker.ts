@@ -4,8 +4,10 @@ import type { FastifyBaseLogger } from 'fastify';
 /**
  * Runs webhook delivery in this process: every `intervalSeconds`, and at once when told an event was written
  * (`wake`). Each round claims a batch with a lease (several processes share the work), and keeps going while
- * batches come back full. `stop` waits for the deliveries in flight (each bounded by the 10 s timeout) and gives back
- * whatever this process still holds, so another process delivers it without waiting for the lease to run out.
+ * batches come back full. `stop` waits for the deliveries in flight (each bounded by the 10 s timeout, or by
+ * `waitMs` when given) and gives back whatever this process still holds, so another process delivers it without
+ * waiting for the lease to run out. An event given back while its attempt was still unanswered may reach its
+ * receiver twice (same webhook-id): delivery is at least once.
  */
 export function createWebhookWorker(
   delivery: WebhookDelivery,
@@ -52,12 +54,19 @@ export function createWebhookWorker(
       if (timer !== undefined) setImmediate(() => void runNow());
     },
     runNow,
-    async stop(): Promise<void> {
+    /** Resolves to how many events were given back. */
+    async stop(stopOptions: { waitMs?: number } = {}): Promise<number> {
       stopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
-      await running;
-      await delivery.release(options.owner);
+      if (running && stopOptions.waitMs !== undefined) {
+        let wait: NodeJS.Timeout | undefined;
+        await Promise.race([running, new Promise((resolve) => (wait = setTimeout(resolve, stopOptions.waitMs)))]);
+        clearTimeout(wait);
+      } else {
+        await running;
+      }
+      return delivery.release(options.owner);
     },
   };
 }

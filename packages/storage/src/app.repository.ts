@@ -2,8 +2,9 @@ import type { App, AppRepository } from '@visage/core';
 import type { Selectable } from 'kysely';
 import type { AppTable } from './app.table.js';
 import type { VisageDatabase } from './database.js';
+import { insertFirstWebhookSecretIn } from './webhook.repository.js';
 
-export function createAppRepository({ db }: VisageDatabase): AppRepository {
+export function createAppRepository({ db, dialect }: VisageDatabase): AppRepository {
   return {
     async insert(app) {
       await db.insertInto('app').values(toRow(app)).execute();
@@ -25,8 +26,21 @@ export function createAppRepository({ db }: VisageDatabase): AppRepository {
       return rows.map(fromRow);
     },
 
-    async update(app) {
-      await db.updateTable('app').set(changeableColumns(app)).where('id', '=', app.id).execute();
+    async update(app, options) {
+      const secret = options?.firstWebhookSecret;
+      if (!secret) {
+        await db.updateTable('app').set(changeableColumns(app)).where('id', '=', app.id).execute();
+        return { webhookSecretIssued: false };
+      }
+      return db.transaction().execute(async (trx) => {
+        // The app row's lock (PostgreSQL) orders concurrent updates: the second one sees the first one's secret.
+        if (dialect.rowLocks) {
+          await trx.selectFrom('app').select('id').where('id', '=', app.id).forUpdate().execute();
+        }
+        await trx.updateTable('app').set(changeableColumns(app)).where('id', '=', app.id).execute();
+        const issued = await insertFirstWebhookSecretIn(trx, secret, options.now ?? secret.createdAt);
+        return { webhookSecretIssued: issued };
+      });
     },
   };
 }

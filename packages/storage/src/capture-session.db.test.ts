@@ -44,6 +44,8 @@ const session: CaptureSession = {
   resultSealed: null,
   resultExpiresAt: null,
   callId: null,
+  decidingAttemptId: null,
+  decidingUntil: null,
 };
 
 const event = {
@@ -54,6 +56,7 @@ const event = {
   type: 'capture_session.finished' as const,
   payload: { id: 'cap_1', status: 'cancelled' },
   createdAt: '2026-11-30T10:05:00.000Z',
+  targetUrl: null,
 };
 
 const frame = (attemptId: string, step: 'blink' | 'turn_left', index: number) => ({

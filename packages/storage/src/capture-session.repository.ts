@@ -1,5 +1,7 @@
 import type {
   CaptureChallenge,
+  FlashStep,
+  CaptureFinishedEvent,
   CaptureFrame,
   CaptureLivenessMode,
   CaptureSession,
@@ -8,11 +10,19 @@ import type {
   CaptureStep,
   Caller,
 } from '@visage/core';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+  type Transaction,
+} from 'kysely';
 import type { CaptureFrameTable, CaptureSessionTable } from './capture-session.table.js';
-import type { VisageDatabase } from './database.js';
+import type { DialectCapabilities, VisageDatabase } from './database.js';
 import type { Database } from './schema.js';
-import { insertWebhookEvent } from './webhook.repository.js';
+import { eraseWebhookPayloads, insertWebhookEvent } from './webhook.repository.js';
 
 const openStatuses: CaptureStatus[] = ['not_started', 'in_progress'];
 
@@ -63,6 +73,7 @@ export function createCaptureSessionRepository(database: VisageDatabase): Captur
           .where('id', '=', id)
           .where('attempts_used', '<', maxAttempts)
           .where('status', 'in', openStatuses)
+          .where(noLiveClaim(now))
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) return false;
         if (session?.current_attempt_id) await endAttemptIn(trx, session.current_attempt_id, 'abandoned', now);
@@ -114,12 +125,13 @@ export function createCaptureSessionRepository(database: VisageDatabase): Captur
       return rows.map(frameFromRow);
     },
 
-    async claimAttempt(id, attemptId) {
+    async claimAttempt(id, attemptId, decidingUntil) {
       const result = await db
         .updateTable('capture_session')
-        .set({ current_attempt_id: null })
+        .set({ current_attempt_id: null, deciding_attempt_id: attemptId, deciding_until: decidingUntil })
         .where('id', '=', id)
         .where('current_attempt_id', '=', attemptId)
+        .where('status', 'in', openStatuses)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
@@ -129,15 +141,17 @@ export function createCaptureSessionRepository(database: VisageDatabase): Captur
         await endAttemptIn(trx, attemptId, reason, now);
         await trx
           .updateTable('capture_session')
-          .set({ current_attempt_id: null })
+          .set({ current_attempt_id: null, deciding_attempt_id: null, deciding_until: null })
           .where('id', '=', id)
-          .where('current_attempt_id', '=', attemptId)
+          .where((eb) => eb.or([eb('current_attempt_id', '=', attemptId), eb('deciding_attempt_id', '=', attemptId)]))
           .execute();
       });
     },
 
-    finish(id, finish, { event }) {
+    finish(id, finish, { event, decidingAttemptId }) {
       return db.transaction().execute(async (trx) => {
+        // Compare-and-set on the status (and on the completion's claim): of an expiry, a cancel and a completion
+        // racing for one session, exactly one writes its final status and its event.
         const result = await trx
           .updateTable('capture_session')
           .set({
@@ -148,9 +162,13 @@ export function createCaptureSessionRepository(database: VisageDatabase): Captur
             result_expires_at: finish.resultExpiresAt,
             call_id: finish.callId,
             current_attempt_id: null,
+            deciding_attempt_id: null,
+            deciding_until: null,
           })
           .where('id', '=', id)
           .where('status', 'in', openStatuses)
+          .$if(decidingAttemptId !== undefined, (query) => query.where('deciding_attempt_id', '=', decidingAttemptId!))
+          .$if(decidingAttemptId === undefined, (query) => query.where(noLiveClaim(finish.finishedAt)))
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) return false;
         await trx.deleteFrom('capture_frame').where('session_id', '=', id).execute();
@@ -171,6 +189,7 @@ export function createCaptureSessionRepository(database: VisageDatabase): Captur
         .selectAll()
         .where('status', 'in', openStatuses)
         .where('expires_at', '<=', now)
+        .where(noLiveClaim(now))
         .orderBy('expires_at')
         .limit(limit)
         .execute();
@@ -187,6 +206,88 @@ export function createCaptureSessionRepository(database: VisageDatabase): Captur
     },
   };
 }
+
+/**
+ * The capture-session half of a subject's erasure, inside the erasure's transaction `trx`: the subject's open sessions
+ * are cancelled (reason `subject.erased`; frames, reference and subject link dropped; nothing is charged, and a
+ * completion deciding one finds it ended and voids its reservation) with their `capture_session.finished` event
+ * from `cancelledEvent`; finished ones lose their result, reference and subject link, and their events' payloads.
+ */
+export async function eraseSubjectCaptureSessionsIn(
+  trx: Transaction<Database>,
+  dialect: DialectCapabilities,
+  orgId: string,
+  subjectRef: string,
+  now: string,
+  cancelledEvent?: (session: CaptureSession, now: string) => CaptureFinishedEvent,
+): Promise<{ cancelled: number; erased: number }> {
+  const rows = await trx
+    .selectFrom('capture_session')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('subject_ref', '=', subjectRef)
+    .orderBy('id')
+    .$if(dialect.rowLocks, (query) => query.forUpdate())
+    .execute();
+  let cancelled = 0;
+  const finishedIds: string[] = [];
+  for (const row of rows) {
+    if (!openStatuses.includes(row.status as CaptureStatus)) {
+      finishedIds.push(row.id);
+      continue;
+    }
+    const result = await trx
+      .updateTable('capture_session')
+      .set({
+        status: 'cancelled',
+        reason: 'subject.erased',
+        finished_at: now,
+        current_attempt_id: null,
+        deciding_attempt_id: null,
+        deciding_until: null,
+        ...erasedColumns,
+      })
+      .where('id', '=', row.id)
+      .where('status', 'in', openStatuses)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) continue;
+    cancelled++;
+    await trx.deleteFrom('capture_frame').where('session_id', '=', row.id).execute();
+    await trx
+      .updateTable('capture_attempt')
+      .set({ ended_at: now, outcome: 'cancelled' })
+      .where('session_id', '=', row.id)
+      .where('ended_at', 'is', null)
+      .execute();
+    if (cancelledEvent) await insertWebhookEvent(trx, cancelledEvent(fromRow(row), now));
+  }
+  for (let start = 0; start < finishedIds.length; start += 1000) {
+    const chunk = finishedIds.slice(start, start + 1000);
+    await trx.updateTable('capture_session').set(erasedColumns).where('id', 'in', chunk).execute();
+    // An event still pending (or resent later) would otherwise carry the result.
+    await eraseWebhookPayloads(trx, chunk);
+  }
+  // Their FaceID businesses (docs/compat-faceid.md) lose biz_no and biz_extra_data, the app's references to the
+  // subject, in this transaction: get_result cannot hand them out until the sweeper deletes the record.
+  const sessionIds = rows.map((row) => row.id);
+  for (let start = 0; start < sessionIds.length; start += 1000) {
+    await trx
+      .updateTable('faceid_business')
+      .set({ biz_no: null, biz_extra_data: null })
+      .where('session_id', 'in', sessionIds.slice(start, start + 1000))
+      .execute();
+  }
+  return { cancelled, erased: finishedIds.length };
+}
+
+/** What erasure removes from a session: the result, the reference template and the link to the subject. */
+const erasedColumns = { result_sealed: null, result_expires_at: null, reference_sealed: null, subject_ref: null };
+
+/** No completion holds the session at `now` (none claimed it, or its claim ran out). */
+const noLiveClaim =
+  (now: string) =>
+  (eb: ExpressionBuilder<Database, 'capture_session'>): Expression<SqlBool> =>
+    eb.or([eb('deciding_until', 'is', null), eb('deciding_until', '<=', now)]);
 
 async function endAttemptIn(trx: Kysely<Database>, attemptId: string, outcome: string, now: string): Promise<void> {
   await trx.deleteFrom('capture_frame').where('attempt_id', '=', attemptId).execute();
@@ -207,7 +308,8 @@ function toRow(session: CaptureSession): Selectable<CaptureSessionTable> {
     sandbox: session.caller.sandbox ? 1 : 0,
     caller_json: JSON.stringify(session.caller),
     liveness: session.liveness,
-    challenges: JSON.stringify(session.challenges),
+    // A flash session's colour sequence lives in the same column (no migration: the column is JSON text).
+    challenges: JSON.stringify(session.liveness === 'flash' ? (session.flashSequence ?? []) : session.challenges),
     subject_ref: session.subjectRef,
     biz_no: session.bizNo,
     return_url: session.returnUrl,
@@ -229,6 +331,8 @@ function toRow(session: CaptureSession): Selectable<CaptureSessionTable> {
     result_sealed: session.resultSealed,
     result_expires_at: session.resultExpiresAt,
     call_id: session.callId,
+    deciding_attempt_id: session.decidingAttemptId ?? null,
+    deciding_until: session.decidingUntil ?? null,
   };
 }
 
@@ -239,7 +343,9 @@ function fromRow(row: Selectable<CaptureSessionTable>): CaptureSession {
     appId: row.app_id,
     caller: JSON.parse(row.caller_json) as Caller,
     liveness: row.liveness as CaptureLivenessMode,
-    challenges: JSON.parse(row.challenges) as CaptureChallenge[],
+    ...(row.liveness === 'flash'
+      ? { challenges: [], flashSequence: JSON.parse(row.challenges) as FlashStep[] }
+      : { challenges: JSON.parse(row.challenges) as CaptureChallenge[] }),
     subjectRef: row.subject_ref,
     bizNo: row.biz_no,
     returnUrl: row.return_url,
@@ -261,6 +367,8 @@ function fromRow(row: Selectable<CaptureSessionTable>): CaptureSession {
     resultSealed: row.result_sealed && new Uint8Array(row.result_sealed),
     resultExpiresAt: row.result_expires_at,
     callId: row.call_id,
+    decidingAttemptId: row.deciding_attempt_id,
+    decidingUntil: row.deciding_until,
   };
 }
 

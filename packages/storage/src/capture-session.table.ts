@@ -30,6 +30,9 @@ export interface CaptureSessionTable {
   result_sealed: Uint8Array | null;
   result_expires_at: string | null;
   call_id: string | null;
+  /** The attempt a completion is deciding and charging, and until when that claim holds. */
+  deciding_attempt_id: string | null;
+  deciding_until: string | null;
 }
 
 export interface CaptureAttemptTable {

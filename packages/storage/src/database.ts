@@ -43,7 +43,15 @@ export function openDatabase(location: DatabaseLocation): VisageDatabase {
     connectionString: location.url,
     types: { getTypeParser: bigintAsNumber },
     ...(location.schema ? { options: `-c search_path=${quoteIdentifier(location.schema)}` } : {}),
+    // PostgreSQL down or unreachable: a request fails within this bound (503 service.unavailable) instead of hanging.
+    connectionTimeoutMillis: 5000,
   });
+  // An idle connection cut by the server (PostgreSQL stopped or restarted) is dropped from the pool and replaced on
+  // the next query; without a listener the pool's 'error' event would end the process (faults-postgres.test.ts).
+  pool.on('error', () => undefined);
+  // The same for a connection cut while checked out between two statements: its next query fails (the caller sees
+  // the error, 503) and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: { name: 'postgres', rowLocks: true }, ping: () => ping(db), destroy: () => db.destroy() };
 }
@@ -77,11 +85,19 @@ async function ping(db: Kysely<Database>): Promise<void> {
  * 17 % of a signed read's CPU). Statements are reused by SQL text, a bounded number of them, least recently used
  * out first. Safe because better-sqlite3 runs one statement at a time on this one connection.
  */
+const noTransactionToRollBack = {
+  reader: false,
+  run: () => ({ changes: 0, lastInsertRowid: 0 }),
+} as unknown as SqliteDatabase.Statement;
+
 function withStatementCache(sqlite: SqliteDatabase.Database, capacity = 512): SqliteDialectDatabase {
   const statements = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => sqlite.close(),
     prepare(text) {
+      // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL: the disk is full). Kysely's rollback
+      // then fails with 'no transaction is active', and that error would replace the real one: a no-op instead.
+      if (text === 'rollback' && !sqlite.inTransaction) return noTransactionToRollBack;
       let statement = statements.get(text);
       if (statement) statements.delete(text);
       else statement = sqlite.prepare(text);

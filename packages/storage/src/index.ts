@@ -29,6 +29,17 @@ export { createPrivacyRepository } from './privacy.repository.js';
 export { createAccountTokenRepository } from './account-token.repository.js';
 export { createMailOutboxRepository } from './mail-outbox.repository.js';
 export { createWebhookRepository, eraseWebhookPayloads, insertWebhookEvent } from './webhook.repository.js';
+export { createWebhookBacklogQuery, type WebhookBacklog } from './webhook-backlog.repository.js';
 export { createCertificationRepository, createIndustryRepository } from './certification.repository.js';
 export { createSanctionsRepository } from './sanctions.repository.js';
 export { createCaptureSessionRepository } from './capture-session.repository.js';
+export { createIdentityRecordRepository } from './identity-record.repository.js';
+export { createFaceIdBusinessRepository } from './faceid-business.repository.js';
+export { createPostgresLimitStore, type PostgresLimitStore } from './shared-limit.repository.js';
+export {
+  createServerLock,
+  DataDirInUseError,
+  type ServerLock,
+  type ServerLockHolder,
+  type ServerLockOptions,
+} from './server-lock.repository.js';

@@ -42,6 +42,7 @@ for (const dialect of dialectNames) {
         ['compare', set, [2 ** 40]],
         ['liveness', expect.objectContaining({ amountFen: 0, createdBy: actor }), []],
         ['verification', undefined, []],
+        ['id_card_ocr', undefined, []],
       ]);
 
       now = new Date('2027-01-01T00:00:00Z');

@@ -32,8 +32,13 @@ import type { AccountTokenTable } from './account-token.table.js';
 import type { MailOutboxTable } from './mail-outbox.table.js';
 import type { CaptureAttemptTable, CaptureFrameTable, CaptureSessionTable } from './capture-session.table.js';
 import type { WebhookDeliveryAttemptTable, WebhookEventTable, WebhookSecretTable } from './webhook.table.js';
+import type { IdentityRecordTable } from './identity-record.table.js';
+
+import type { FaceIdBusinessTable } from './faceid-business.table.js';
 
 export interface Database {
+  faceid_business: FaceIdBusinessTable;
+  identity_record: IdentityRecordTable;
   industry: IndustryTable;
   certification_application: CertificationApplicationTable;
   certification_document: CertificationDocumentTable;

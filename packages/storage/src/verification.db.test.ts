@@ -115,6 +115,23 @@ for (const dialect of dialectNames) {
       expect(await verifications.countForSubject('org_c', 'subject-1', '2026-11-29T00:00:00.000Z')).toBe(0);
     });
 
+    it('counts one key’s calls with given result codes since a time (the registry refusal cap)', async () => {
+      const refused = (id: string, overrides: Partial<VerificationRecord> = {}) =>
+        verification({ id, resultCode: 'registry.not_found', resultSealed: null, resultExpiresAt: null, ...overrides });
+      await verifications.insert(refused('ver_1', { createdAt: '2026-11-28T23:59:59.999Z' }), []);
+      await verifications.insert(refused('ver_2', { createdAt: '2026-11-29T00:00:00.000Z' }), []);
+      await verifications.insert(refused('ver_3', { resultCode: 'registry.name_mismatch' }), []);
+      await verifications.insert(refused('ver_4', { resultCode: 'result.pass' }), []);
+      await verifications.insert(refused('ver_5', { keyId: 'ak_test_2' }), []);
+      const codes = ['registry.not_found', 'registry.name_mismatch'];
+      const since = { since: '2026-11-29T00:00:00.000Z' };
+      expect(await verifications.countKeyResults('org_a', 'ak_test_1', codes, since)).toBe(2);
+      expect(await verifications.countKeyResults('org_a', 'ak_test_2', codes, since)).toBe(1);
+      expect(await verifications.countKeyResults('org_b', 'ak_test_1', codes, since)).toBe(0);
+      expect(await verifications.countKeyResults('org_a', 'ak_test_1', ['result.pass'], since)).toBe(1);
+      expect(await verifications.countKeyResults('org_a', 'ak_test_1', [], since)).toBe(0);
+    });
+
     it('erases one verification’s result, blobs and subject link, keeping its metadata', async () => {
       await verifications.insert(verification(), [blob('ver_1', 'selfie'), blob('ver_1', 'reference')]);
       await verifications.insert(verification({ id: 'ver_2' }), [blob('ver_2', 'selfie')]);
@@ -168,6 +185,8 @@ for (const dialect of dialectNames) {
         results: 1,
         blobs: 3,
         consents: 2,
+        capture_sessions_cancelled: 0,
+        capture_sessions_erased: 0,
       });
 
       const rows = await database.db.selectFrom('verification').selectAll().orderBy('id').execute();
@@ -188,6 +207,8 @@ for (const dialect of dialectNames) {
         results: 0,
         blobs: 0,
         consents: 0,
+        capture_sessions_cancelled: 0,
+        capture_sessions_erased: 0,
       });
     });
 

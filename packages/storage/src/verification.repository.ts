@@ -6,6 +6,7 @@ import type { VerificationBlobTable, VerificationTable } from './verification.ta
 import { createWriteBatcher, type Defer } from './write-batcher.js';
 import { olderThan } from './keyset-page.js';
 import { eraseWebhookPayloads, insertWebhookEvent } from './webhook.repository.js';
+import { eraseSubjectCaptureSessionsIn } from './capture-session.repository.js';
 
 // The expiry goes with the result, so the sweeper's index range holds only results that still exist.
 const noResult = { result_sealed: null, result_expires_at: null } as const;
@@ -47,6 +48,29 @@ export function createVerificationRepository(
         .execute();
     },
 
+    async markUnbilledByRequest(orgId, requestId) {
+      await db
+        .updateTable('verification')
+        .set({ billed: 0, amount_fen: 0 })
+        .where('org_id', '=', orgId)
+        .where('request_id', '=', requestId)
+        .where('billed', '=', 1)
+        .execute();
+    },
+
+    async countKeyResults(orgId, keyId, resultCodes, { since }) {
+      if (resultCodes.length === 0) return 0;
+      const { count } = await db
+        .selectFrom('verification')
+        .select((eb) => eb.fn.countAll().as('count'))
+        .where('key_id', '=', keyId)
+        .where('result_code', 'in', [...resultCodes])
+        .where('created_at', '>=', since)
+        .where('org_id', '=', orgId)
+        .executeTakeFirstOrThrow();
+      return Number(count);
+    },
+
     async countForSubject(orgId, subjectRef, since) {
       const { count } = await db
         .selectFrom('verification')
@@ -67,25 +91,32 @@ export function createVerificationRepository(
       });
     },
 
-    eraseSubject(orgId, subjectRef) {
+    eraseSubject(orgId, subjectRef, options) {
       return db.transaction().execute(async (trx) => {
+        const now = clock.now().toISOString();
         const ids = await lockIds(trx, dialect, orgId, 'subject_ref', subjectRef);
-        const erased = await eraseVerifications(trx, ids, clock.now().toISOString());
+        const erased = await eraseVerifications(trx, ids, now);
         const consents = await trx
           .deleteFrom('consent')
           .where('org_id', '=', orgId)
           .where('subject_ref', '=', subjectRef)
           .executeTakeFirst();
-        // Finished capture sessions of the subject keep their status, but lose the result, the reference template
-        // and the link to the subject (an open one would otherwise finish without its comparison).
-        await trx
-          .updateTable('capture_session')
-          .set({ result_sealed: null, result_expires_at: null, reference_sealed: null, subject_ref: null })
-          .where('org_id', '=', orgId)
-          .where('subject_ref', '=', subjectRef)
-          .where('status', 'not in', ['not_started', 'in_progress'])
-          .execute();
-        return { verifications: ids.length, ...erased, consents: Number(consents.numDeletedRows) };
+        // The subject's capture sessions: open ones are cancelled, finished ones lose their biometric data.
+        const sessions = await eraseSubjectCaptureSessionsIn(
+          trx,
+          dialect,
+          orgId,
+          subjectRef,
+          now,
+          options?.cancelledEvent,
+        );
+        return {
+          verifications: ids.length,
+          ...erased,
+          consents: Number(consents.numDeletedRows),
+          capture_sessions_cancelled: sessions.cancelled,
+          capture_sessions_erased: sessions.erased,
+        };
       });
     },
 

@@ -1,6 +1,4 @@
 import {
-  createApps,
-  createOrganizations,
   createWebhookDelivery,
   createWebhooks,
   webhookRetryWindowSeconds,
@@ -11,9 +9,9 @@ import { verifyWebhookSignature } from '@visage/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppRepository } from './app.repository.js';
 import type { VisageDatabase } from './database.js';
-import { createOrganizationRepository } from './organization.repository.js';
 import { aesGcmSecretBox, auditOn, manualClock, nodeCrypto } from './testing/account-ports.js';
 import { dialectNames, freshDatabase } from './testing/dialects.js';
+import { createOrgWithApp } from './testing/org-with-app.js';
 import { createVerificationRepository } from './verification.repository.js';
 import { createWebhookRepository, insertWebhookEvent } from './webhook.repository.js';
 
@@ -32,20 +30,9 @@ for (const dialect of dialectNames) {
     beforeEach(async () => {
       database = await freshDatabase(dialect);
       clock = manualClock();
-      const { audit } = auditOn(database, clock);
-      const orgs = createOrganizationRepository(database);
-      const organizations = createOrganizations({ repo: orgs, clock, crypto: nodeCrypto, audit });
-      orgId = (await organizations.create('Acme', { certified: true }, 'operator:alice')).id;
-      const apps = createApps({
-        apps: createAppRepository(database),
-        orgs,
-        clock,
-        crypto: nodeCrypto,
-        audit,
-        maxResultRetentionSeconds: 86_400,
-      });
-      appId = (await apps.create({ orgId, name: 'Checkout', actor })).id;
-      await apps.update(orgId, appId, { webhookUrl: 'https://hooks.example.com/visage' }, actor);
+      const created = await createOrgWithApp(database, clock, actor);
+      ({ orgId, appId } = created);
+      await created.apps.update(orgId, appId, { webhookUrl: 'https://hooks.example.com/visage' }, actor);
       received = [];
       answer = async () => ({ statusCode: 204, error: null, responseSnippet: '' });
     });
@@ -202,6 +189,41 @@ for (const dialect of dialectNames) {
       expect(await delivery().deliverDue('w1')).toBe(1);
       expect(received).toHaveLength(0);
       expect(await repo().find(orgId, event.id)).toMatchObject({ status: 'no_endpoint', attempts: 0 });
+    });
+
+    it('retries an event whose own encoding failed for a while, even when the app has no webhook URL', async () => {
+      await createAppRepository(database)
+        .find(appId)
+        .then((app) => createAppRepository(database).update({ ...app!, webhookUrl: null }));
+      const event = await writeEvent({ type: 'capture_session.finished', payload: { id: 'cap_1' } });
+      let encoderUp = false;
+      const encoding = createWebhookDelivery({
+        repo: repo(),
+        apps: createAppRepository(database),
+        sender,
+        secretBox,
+        clock,
+        crypto: nodeCrypto,
+        leaseSeconds: 60,
+        random: () => 0.5,
+        encodeEvent: async () => {
+          if (!encoderUp) throw new Error('database briefly unavailable');
+          return { url: 'https://notify.example.com/faceid', headers: { 'content-type': 'text/plain' }, body: 'x' };
+        },
+      });
+      expect(await encoding.deliverDue('w1')).toBe(1);
+      expect(received).toHaveLength(0);
+      // A failed attempt (retried later), not a settled no_endpoint: the event has its own destination.
+      expect(await repo().find(orgId, event.id)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        lastError: 'database briefly unavailable',
+      });
+      encoderUp = true;
+      clock.advanceSeconds(3600);
+      expect(await encoding.deliverDue('w1')).toBe(1);
+      expect(received.map((request) => request.url)).toEqual(['https://notify.example.com/faceid']);
+      expect(await repo().find(orgId, event.id)).toMatchObject({ status: 'delivered', attempts: 2 });
     });
 
     it('claims each due event for one worker; a lease that runs out (killed worker) gives it back', async () => {

@@ -28,6 +28,7 @@ export async function insertWebhookEvent(trx: Transaction<Database>, event: Webh
       type: event.type,
       payload: JSON.stringify(event.payload),
       subject_id: typeof event.payload['id'] === 'string' ? event.payload['id'] : null,
+      target_url: event.targetUrl ?? null,
       created_at: event.createdAt,
       status: 'pending',
       attempts: 0,
@@ -40,6 +41,33 @@ export async function insertWebhookEvent(trx: Transaction<Database>, event: Webh
       last_error: null,
     })
     .execute();
+}
+
+/** Stores `secret` inside `trx` unless the app already has a secret that signs at `now`; true when stored. */
+export async function insertFirstWebhookSecretIn(
+  trx: Transaction<Database>,
+  secret: StoredWebhookSecret,
+  now: string,
+): Promise<boolean> {
+  const active = await trx
+    .selectFrom('webhook_secret')
+    .select('id')
+    .where('app_id', '=', secret.appId)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .limit(1)
+    .executeTakeFirst();
+  if (active) return false;
+  await trx
+    .insertInto('webhook_secret')
+    .values({
+      id: secret.id,
+      app_id: secret.appId,
+      secret_sealed: Buffer.from(secret.secretSealed).toString('base64'),
+      created_at: secret.createdAt,
+      expires_at: secret.expiresAt,
+    })
+    .execute();
+  return true;
 }
 
 /** What an erased subject's events carry from then on (a pending delivery sends this instead of the result). */
@@ -157,13 +185,14 @@ export function createWebhookRepository(database: VisageDatabase): WebhookReposi
       return row && fromRow(row);
     },
 
-    async list(orgId, appId, { limit, after, type }) {
+    async list(orgId, appId, { limit, after, type, status }) {
       const rows = await db
         .selectFrom('webhook_event')
         .selectAll()
         .where('org_id', '=', orgId)
         .where('app_id', '=', appId)
         .$if(type !== undefined, (query) => query.where('type', '=', type!))
+        .$if(status !== undefined, (query) => query.where('status', '=', status!))
         .$if(after !== undefined, (query) => query.where(olderThan(after!)))
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
@@ -256,6 +285,7 @@ function fromRow(row: Selectable<WebhookEventTable>): StoredWebhookEvent {
     type: row.type as WebhookEventType,
     payload: JSON.parse(row.payload) as Record<string, unknown>,
     createdAt: row.created_at,
+    targetUrl: row.target_url,
     status: row.status,
     attempts: Number(row.attempts),
     dueSince: row.due_since,

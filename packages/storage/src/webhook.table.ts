@@ -10,6 +10,8 @@ export interface WebhookEventTable {
   payload: string;
   /** payload.id: the verification or capture session the event is about. */
   subject_id: string | null;
+  /** Fixed destination (a capture session's notify_url); null: the app's webhook URL at delivery. */
+  target_url: string | null;
   created_at: string;
   status: WebhookDeliveryStatus;
   attempts: number;

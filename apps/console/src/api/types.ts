@@ -41,3 +41,17 @@ export type IndustryList = z.infer<typeof C.industryListSchema>;
 export type CertificationState = z.infer<typeof C.consoleCertificationSchema>;
 export type CertificationSave = z.infer<typeof C.certificationSaveRequestSchema>;
 export type CertificationDocument = z.infer<typeof C.certificationDocumentSchema>;
+export type WebhookSettings = z.infer<typeof C.webhookSettingsSchema>;
+export type WebhookSecretInfo = z.infer<typeof C.webhookSecretInfoSchema>;
+export type WebhookSecretIssued = z.infer<typeof C.webhookSecretIssuedSchema>;
+export type WebhookEvent = z.infer<typeof C.webhookEventSchema>;
+export type WebhookEventList = z.infer<typeof C.webhookEventListSchema>;
+export type WebhookEventDetail = z.infer<typeof C.webhookEventDetailSchema>;
+export type WebhookAttempt = z.infer<typeof C.webhookAttemptSchema>;
+export type WebhookEventType = WebhookEvent['type'];
+export type WebhookDeliveryStatus = WebhookEvent['status'];
+/**
+ * PATCH /console/api/apps/{id} answers the app; when that save gave the app its first webhook URL and it had no
+ * signing secret yet, the answer also carries the secret issued for it (shown only there).
+ */
+export type SavedApp = App & { readonly webhook_secret?: WebhookSecretIssued };

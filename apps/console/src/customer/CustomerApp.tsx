@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
 import { useApi } from '../api/hooks';
@@ -19,6 +19,11 @@ import { SignInPage } from './pages/SignInPage';
 import { UsagePage } from './pages/UsagePage';
 import { WalletPage } from './pages/WalletPage';
 import { SessionProvider, useSession } from './session';
+
+/** The webhook pages (and their strings) are a separate chunk, loaded when first opened. */
+const webhookPages = () => import('./pages/WebhooksPage');
+const WebhooksPage = lazy(() => webhookPages().then((m) => ({ default: m.WebhooksPage })));
+const WebhookEventPage = lazy(() => webhookPages().then((m) => ({ default: m.WebhookEventPage })));
 
 /** The customer console, mounted under /console (see main.tsx). */
 export function CustomerApp() {
@@ -146,6 +151,22 @@ function SignedInFrame({
         <Route path="agreement" element={<AgreementPage />} />
         <Route path="apps" element={<AppsPage />} />
         <Route path="apps/:appId" element={<AppDetailPage />} />
+        <Route
+          path="apps/:appId/webhooks"
+          element={
+            <Suspense fallback={<Loading />}>
+              <WebhooksPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="apps/:appId/webhooks/:eventId"
+          element={
+            <Suspense fallback={<Loading />}>
+              <WebhookEventPage />
+            </Suspense>
+          }
+        />
         <Route path="wallet" element={<WalletPage />} />
         <Route path="usage" element={<UsagePage />} />
         <Route path="notices" element={<NoticesPage />} />

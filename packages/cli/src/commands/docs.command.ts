@@ -10,6 +10,7 @@ import {
   type InternalCodeSection,
 } from '@visage/server';
 import { cliErrorMessages, cliErrorNotes, type CliErrorCode } from '../cli-errors.js';
+import { sdkErrorMessages, sdkErrorNotes, type SdkErrorCode } from '@visage/sdk';
 
 /** A file generated from the code, relative to the repository root. */
 export interface GeneratedDoc {
@@ -33,9 +34,24 @@ export function cliCodeSection(): InternalCodeSection {
   };
 }
 
+/** The SDK's own codes (no answer from the server), for docs/errors.md. */
+export function sdkCodeSection(): InternalCodeSection {
+  return {
+    title: 'SDK',
+    intro:
+      'The SDK (`@visage/sdk`, docs/sdk.md) throws these as `VisageConnectionError` (or `VisageServerError` for an error status without an error body) when no Visage answer came back; every other error it throws carries the server’s code. The CLI’s remote commands report them too.',
+    codes: Object.fromEntries(
+      (Object.keys(sdkErrorMessages) as SdkErrorCode[]).map((code) => [
+        code,
+        { message: sdkErrorMessages[code], ...sdkErrorNotes[code] },
+      ]),
+    ),
+  };
+}
+
 /** Every generated doc: one more is one more line. */
 export const generatedDocs: readonly GeneratedDoc[] = [
-  { path: 'docs/errors.md', render: () => renderErrorsDoc([engineCodeSection(), cliCodeSection()]) },
+  { path: 'docs/errors.md', render: () => renderErrorsDoc([engineCodeSection(), sdkCodeSection(), cliCodeSection()]) },
   { path: 'docs/config.md', render: renderConfigDoc },
   { path: 'openapi/openapi.json', render: () => renderOpenApi(serverVersion) },
 ];

@@ -16,13 +16,20 @@ export const captureStatuses = [
 export const captureLocales = ['zh-CN', 'en'] as const;
 
 const challengeSchema = z.enum(captureChallenges);
+export const captureLivenessModes = ['still', 'action', 'flash'] as const;
+/** The reflected-light challenge's palette (core/capture/flash-response.ts). */
+export const captureFlashColors = ['red', 'green', 'blue', 'yellow', 'magenta', 'cyan'] as const;
+/** Frame step names of the flash sequence's colour steps 0-5. */
+export const captureFlashSteps = ['flash_0', 'flash_1', 'flash_2', 'flash_3', 'flash_4', 'flash_5'] as const;
 const statusSchema = z.enum(captureStatuses);
 
 export const captureSessionCreateRequestSchema = z
   .object({
     liveness: z
-      .enum(['still', 'action'])
-      .describe('`still`: passive, a few frames; `action`: a server-chosen random sequence of 2-4 challenges.'),
+      .enum(captureLivenessModes)
+      .describe(
+        '`still`: passive, a few frames; `action`: a server-chosen random sequence of 2-4 challenges; `flash`: a server-chosen random sequence of 4-6 screen colours (400-700 ms each) whose reflection on the face must follow it (炫彩).',
+      ),
     comparison: z
       .object({
         type: z.literal('reference').describe('Compare the best frame with a reference photo you supply (无源比对).'),
@@ -40,8 +47,13 @@ export const captureSessionCreateRequestSchema = z
       .url({ protocol: /^https?$/ })
       .max(2048)
       .optional()
-      .describe('Kept with the session; webhook events go to the app’s webhook URL.'),
-    locale: z.enum(captureLocales).optional().describe('The page’s language; default: the browser’s.'),
+      .describe(
+        'Where this session’s `capture_session.finished` event is POSTed instead of the app’s webhook URL, signed with the app’s webhook secret (the app must have one: `capture.webhook_secret_required`). Checked like a webhook URL, now and at delivery (`capture.notify_url_refused`).',
+      ),
+    locale: z
+      .enum(captureLocales)
+      .optional()
+      .describe('The page’s language; default: the browser’s Accept-Language (zh-CN or en), else zh-CN.'),
     expires_in: z.int().min(60).max(3600).default(600).describe('Seconds until the link expires (≤ 1 h).'),
     max_attempts: z.int().min(1).max(10).default(3).describe('How many capture attempts the person gets.'),
   })
@@ -60,7 +72,7 @@ const challengeResultSchema = z.object({ name: z.string(), passed: z.boolean(), 
 
 export const captureLivenessDetailsSchema = z
   .object({
-    mode: z.enum(['still', 'action']),
+    mode: z.enum(captureLivenessModes),
     live: z.boolean(),
     reason: z.string().optional(),
     challenges_asked: z.array(challengeSchema),
@@ -69,6 +81,11 @@ export const captureLivenessDetailsSchema = z
     best_frame_quality: z.number().nullable().describe('The best frame’s quality score, 0-1.'),
     passive_score: z.number().nullable().describe('Median anti-spoofing score of the best frames.'),
     passive_threshold: z.number().nullable(),
+    passive_signal: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('What the passive score is: the fused model’s id (network at several crops + texture), or `network`.'),
   })
   .meta({ id: 'CaptureLivenessDetails' });
 
@@ -77,7 +94,7 @@ export const captureSessionSchema = z
     id: z.string(),
     status: statusSchema,
     reason: z.string().nullable().describe('Why the session failed (a liveness.* or result.* code), else null.'),
-    liveness: z.enum(['still', 'action']),
+    liveness: z.enum(captureLivenessModes),
     challenges: z.array(challengeSchema),
     subject_ref: z.string().nullable(),
     biz_no: z.string().nullable(),
@@ -107,9 +124,21 @@ export const capturePageSessionSchema = z.object({
   org_name: z.string(),
   operator_name: z.string(),
   locale: z.enum(captureLocales).nullable(),
-  liveness: z.enum(['still', 'action']),
+  liveness: z.enum(captureLivenessModes),
   challenges: z.array(challengeSchema),
-  consent: z.object({ version: z.string(), text: z.string() }),
+  flash: z
+    .array(z.object({ color: z.enum(captureFlashColors), duration_ms: z.int() }))
+    .describe('For `flash`: the colours to show full-screen, in order, each for `duration_ms`; empty otherwise.'),
+  consent: z.object({
+    version: z.string(),
+    locale: z
+      .enum(captureLocales)
+      .describe('The language of `text`: the session’s locale, else the browser’s Accept-Language, else zh-CN.'),
+    text: z.string(),
+    texts: z
+      .object({ 'zh-CN': z.string(), en: z.string() })
+      .describe('The same notice in both languages, for a page whose language the person switches.'),
+  }),
   expires_at: z.string(),
   attempts_left: z.int(),
   status: statusSchema,
@@ -117,10 +146,18 @@ export const capturePageSessionSchema = z.object({
 });
 
 export const capturePageOpenResponseSchema = z.object({ page_token: z.string(), session: capturePageSessionSchema });
-export const capturePageConsentRequestSchema = z.object({ accepted: z.literal(true) }).strict();
+export const capturePageConsentRequestSchema = z
+  .object({
+    accepted: z.literal(true),
+    locale: z
+      .enum(captureLocales)
+      .optional()
+      .describe('The language of the notice the person read; default: `consent.locale` of the session view.'),
+  })
+  .strict();
 export const capturePageAttemptSchema = z.object({ attempt_id: z.string() });
 export const capturePageFrameRequestSchema = z.object({
-  step: z.enum(['still', ...captureChallenges]),
+  step: z.enum(['still', ...captureChallenges, ...captureFlashSteps]),
   index: z.coerce.number().int().min(0).max(59),
   captured_at_ms: z.coerce.number().int().min(0).max(3_600_000),
   frame: base64Image,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { webhookSecretIssuedSchema } from './webhooks.schema.js';
 
 /**
  * The customer console's JSON API under /console/api. The browser holds an httpOnly `visage_session` cookie; every
@@ -13,7 +14,7 @@ const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')
   .describe('A UTC day, YYYY-MM-DD.');
-const products = z.enum(['compare', 'liveness', 'verification']);
+const products = z.enum(['compare', 'liveness', 'verification', 'id_card_ocr']);
 
 export const consoleIdParam = z.string().min(1).max(64);
 
@@ -171,6 +172,16 @@ export const consoleAppSchema = z
     updated_at: isoTime,
   })
   .meta({ id: 'ConsoleApp' });
+
+export const consoleAppUpdatedSchema = consoleAppSchema
+  .extend({
+    webhook_secret: webhookSecretIssuedSchema
+      .optional()
+      .describe(
+        'Present only when this change set a webhook URL on an app that had no signing secret: its first secret, issued in the same transaction and shown only in this answer.',
+      ),
+  })
+  .meta({ id: 'ConsoleAppUpdated' });
 
 export const consoleAppListSchema = z.object({ apps: z.array(consoleAppSchema) }).meta({ id: 'ConsoleAppList' });
 

@@ -153,7 +153,7 @@ export const adminPriceListSchema = z
   .object({
     prices: z.array(
       z.object({
-        product: z.enum(['compare', 'liveness', 'verification']),
+        product: z.enum(['compare', 'liveness', 'verification', 'id_card_ocr']),
         current: adminPriceSchema.nullable(),
         upcoming: z.array(adminPriceSchema).describe('Scheduled changes, soonest first.'),
       }),
@@ -163,7 +163,7 @@ export const adminPriceListSchema = z
 
 export const priceChangeSchema = z
   .object({
-    product: z.enum(['compare', 'liveness', 'verification']),
+    product: z.enum(['compare', 'liveness', 'verification', 'id_card_ocr']),
     amount_fen: z.int().min(0).max(maxFen).describe('Per call, in fen; 0 = free.'),
     effective_at: z
       .string()
@@ -180,7 +180,7 @@ export const priceChangeSchema = z
 
 export const priceChangeResultSchema = z
   .object({
-    price: adminPriceSchema.extend({ product: z.enum(['compare', 'liveness', 'verification']) }),
+    price: adminPriceSchema.extend({ product: z.enum(['compare', 'liveness', 'verification', 'id_card_ocr']) }),
     notified: z
       .int()
       .nullable()

@@ -22,12 +22,12 @@ export const consentEvidenceSchema = z
   .meta({ id: 'ConsentEvidence' });
 
 /** Either inline evidence or the id of a consent created with POST /v1/consents. */
-const consentFields = {
+export const consentFields = {
   consent: consentEvidenceSchema.optional(),
   consent_id: z.string().min(1).max(64).optional().describe('Id of a consent record from POST /v1/consents.'),
 };
 
-const bizNo = z
+export const bizNo = z
   .string()
   .min(1)
   .max(128)
@@ -47,12 +47,29 @@ export const livenessRequestSchema = z
 export const verificationRequestSchema = z
   .object({
     selfie: base64Image,
-    comparison: z
-      .object({
-        type: z.literal('reference').describe('Compare the selfie with a reference photo you supply (无源比对).'),
-        image: base64Image,
-      })
-      .strict(),
+    comparison: z.discriminatedUnion('type', [
+      z
+        .object({
+          type: z.literal('reference').describe('Compare the selfie with a reference photo you supply (无源比对).'),
+          image: base64Image,
+        })
+        .strict(),
+      z
+        .object({
+          type: z
+            .literal('registry')
+            .describe(
+              'Compare the selfie with the reference face of an identity record (有源比对): the operator’s registry or its external identity source (docs/identity-sources.md).',
+            ),
+          name: z.string().min(1).max(64).describe('The person’s name as on the ID card.'),
+          id_number: z
+            .string()
+            .min(15)
+            .max(32)
+            .describe('The 18-character resident ID number (GB 11643; spaces ignored, x = X). Never logged.'),
+        })
+        .strict(),
+    ]),
     ...consentFields,
     biz_no: bizNo,
   })
@@ -90,7 +107,7 @@ const faceSchema = z
   })
   .meta({ id: 'Face' });
 
-const callFields = {
+export const callFields = {
   request_id: z.string(),
   result_code: z.string().describe('A code from docs/errors.md (result.*).'),
   sandbox: z.boolean().describe('True for sandbox keys: free, rate-limited, not for production decisions.'),
@@ -124,7 +141,20 @@ export const verificationResponseSchema = z
     decision: z.enum(['pass', 'fail']),
     ...comparisonFields,
     liveness: livenessSchema,
-    faces: z.object({ selfie: faceSchema, reference: faceSchema }),
+    faces: z.object({
+      selfie: faceSchema,
+      reference: faceSchema
+        .optional()
+        .describe('Absent for a registry comparison (its reference is a stored template).'),
+    }),
+    comparison_type: z
+      .enum(['reference', 'registry'])
+      .optional()
+      .describe('What the selfie was compared with (absent in results stored before it was added).'),
+    identity_source: z
+      .enum(['registry', 'http'])
+      .optional()
+      .describe('For a registry comparison: the built-in registry, or the operator’s external HTTP identity source.'),
   })
   .meta({ id: 'VerificationResponse' });
 

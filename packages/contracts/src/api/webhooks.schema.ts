@@ -15,6 +15,7 @@ export const webhookEventListQuerySchema = z.object({
   cursor: z.string().max(200).optional().describe('The next_cursor of the previous page; absent for the first page.'),
   limit: z.coerce.number().int().min(1).max(200).optional().describe('Rows per page, 1-200 (default 50).'),
   type: z.enum(webhookEventTypeValues).optional().describe('Only events of this type.'),
+  status: z.enum(webhookDeliveryStatusValues).optional().describe('Only events in this delivery state.'),
 });
 
 export const webhookEventSchema = z
@@ -33,6 +34,12 @@ export const webhookEventSchema = z
     next_attempt_at: nullableIsoTime,
     delivered_at: nullableIsoTime,
     last_error: z.string().nullable(),
+    target_url: z
+      .string()
+      .nullable()
+      .describe(
+        'Where the event goes when it is not the app’s webhook URL: a capture session’s notify_url, fixed when the event was written. Null: the app’s webhook URL at each attempt.',
+      ),
   })
   .describe('A webhook event and its delivery state.');
 

@@ -22,6 +22,8 @@ export const operatorPermissions = [
   'mail.read',
   'audit.read',
   'operators.manage',
+  /** Import, list and delete identity registry records (docs/identity-sources.md). */
+  'registry.manage',
 ] as const;
 export type OperatorPermission = (typeof operatorPermissions)[number];
 

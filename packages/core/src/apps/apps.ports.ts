@@ -1,5 +1,6 @@
 /** The apps context's domain types and the storage it needs. Times are ISO-8601 UTC strings. */
 import type { FarLevel } from '../verification/verification.ports.js';
+import type { StoredWebhookSecret } from '../webhooks/webhooks.ports.js';
 
 export interface AppSettings {
   readonly name: string;
@@ -26,7 +27,14 @@ export interface AppRepository {
   find(id: string): Promise<App | undefined>;
   /** Oldest first. */
   listByOrganization(orgId: string): Promise<App[]>;
-  update(app: App): Promise<void>;
+  /**
+   * Stores the app's settings; with `firstWebhookSecret`, stores that secret too, in the same transaction, when the
+   * app has no secret that signs now (a concurrent PATCH that issued one first wins) — `webhookSecretIssued` says so.
+   */
+  update(
+    app: App,
+    options?: { readonly firstWebhookSecret?: StoredWebhookSecret | undefined; readonly now?: string },
+  ): Promise<{ readonly webhookSecretIssued: boolean }>;
 }
 
 export const keyModes = ['live', 'sandbox'] as const;

@@ -2,11 +2,19 @@ import type { OrganizationRepository } from '../accounts/accounts.ports.js';
 import type { AuditLog } from '../audit/audit-log.service.js';
 import { DomainError } from '../domain-error.js';
 import { rejectIssues, type ValidationIssue } from '../invalid-request.js';
-import type { Clock, Crypto } from '../ports.js';
+import type { Clock, Crypto, SecretBox } from '../ports.js';
+import { prepareWebhookSecret } from '../webhooks/webhook-delivery.js';
 import { farLevels } from '../verification/verification.ports.js';
 import type { App, AppRepository, AppSettings } from './apps.ports.js';
 
 export type AppChanges = Partial<AppSettings>;
+
+/** A webhook signing secret in clear, in the one answer that shows it. */
+export interface IssuedWebhookSecret {
+  readonly id: string;
+  readonly secret: string;
+  readonly createdAt: string;
+}
 
 const defaultResultRetentionSeconds = 86_400;
 
@@ -20,6 +28,11 @@ export function createApps(ports: {
   maxResultRetentionSeconds: number;
   /** Resolves a new webhook URL and refuses internal addresses (DomainError 'webhook.url_refused'). */
   checkWebhookUrl?: (url: string) => Promise<void>;
+  /**
+   * Issues an app's first webhook signing secret when a webhook URL is set on an app without one (shown once, in
+   * the update's answer). Without it, the first secret comes from the console's secret endpoint.
+   */
+  webhookSecrets?: { readonly secretBox: SecretBox; readonly crypto: Pick<Crypto, 'randomId' | 'randomToken'> };
 }) {
   const { apps, orgs, clock, crypto, audit, maxResultRetentionSeconds } = ports;
 
@@ -82,13 +95,37 @@ export function createApps(ports: {
       return app;
     },
 
-    async update(orgId: string, appId: string, changes: AppChanges, actor: string): Promise<App> {
+    /**
+     * Changes the app's settings. Setting a webhook URL on an app that has no signing secret issues its first one in
+     * the same transaction: returned once as `issuedWebhookSecret` (never stored in clear, never shown again).
+     */
+    async update(
+      orgId: string,
+      appId: string,
+      changes: AppChanges,
+      actor: string,
+    ): Promise<App & { readonly issuedWebhookSecret?: IssuedWebhookSecret }> {
       const checked = checkedChanges(changes);
       if (typeof checked.webhookUrl === 'string') await ports.checkWebhookUrl?.(checked.webhookUrl);
-      const app = { ...(await get(orgId, appId)), ...checked, updatedAt: clock.now().toISOString() };
-      await apps.update(app);
+      const now = clock.now();
+      const app = { ...(await get(orgId, appId)), ...checked, updatedAt: now.toISOString() };
+      const prepared =
+        typeof checked.webhookUrl === 'string' && ports.webhookSecrets
+          ? prepareWebhookSecret(ports.webhookSecrets, appId, now)
+          : undefined;
+      const { webhookSecretIssued } = await apps.update(app, {
+        firstWebhookSecret: prepared?.stored,
+        now: now.toISOString(),
+      });
       await audit.record({ actor, action: 'app.update', subject: appId, data: { changes: checked } });
-      return app;
+      if (!prepared || !webhookSecretIssued) return app;
+      await audit.record({
+        actor,
+        action: 'webhook.secret.issue',
+        subject: appId,
+        data: { org: orgId, secret_id: prepared.stored.id, reason: 'webhook_url_set' },
+      });
+      return { ...app, issuedWebhookSecret: prepared.issued };
     },
 
     get,

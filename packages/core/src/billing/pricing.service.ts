@@ -4,7 +4,12 @@ import type { Clock, Crypto } from '../ports.js';
 import type { Product } from '../verification/verification.ports.js';
 import { assertAmount } from './ledger.js';
 
-export const billableProducts = ['compare', 'liveness', 'verification'] as const satisfies readonly Product[];
+export const billableProducts = [
+  'compare',
+  'liveness',
+  'verification',
+  'id_card_ocr',
+] as const satisfies readonly Product[];
 
 /** A price takes effect at `effectiveAt` and holds until a later one does. Prices are never edited or deleted. */
 export interface Price {

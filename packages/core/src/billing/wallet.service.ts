@@ -234,14 +234,20 @@ export function createWallet(ports: {
       return settle(reservationId, 'voided');
     },
 
-    /** For the sweeper: voids reservations still held that were made before `olderThan`; returns how many. */
-    async voidStale(olderThan: Date): Promise<number> {
+    /**
+     * For the sweeper: voids reservations still held that were made before `olderThan`; returns how many.
+     * `onVoided` is told each one voided (its `reference` is the call's request id).
+     */
+    async voidStale(olderThan: Date, onVoided?: (reservation: Reservation) => Promise<void>): Promise<number> {
       const batchSize = 100;
       let voided = 0;
       for (;;) {
         const ids = await ledger.heldCreatedBefore(olderThan.toISOString(), batchSize);
         for (const id of ids) {
-          if ((await settle(id, 'voided')).status === 'voided') voided++;
+          const settled = await settle(id, 'voided');
+          if (settled.status !== 'voided') continue;
+          voided++;
+          await onVoided?.(settled);
         }
         if (ids.length < batchSize) return voided;
       }

@@ -9,8 +9,18 @@ import type {
 } from '../verification/verification.ports.js';
 import type { AppRepository } from '../apps/apps.ports.js';
 import type { OrganizationRepository } from '../accounts/accounts.ports.js';
-import { captureConsentText, captureConsentVersion } from './capture-consent.js';
+import type { WebhookRepository, WebhookUrlCheck } from '../webhooks/webhooks.ports.js';
+import {
+  captureConsentText,
+  captureConsentTextVersion,
+  captureConsentVersion,
+  captureLocales,
+  resolveCaptureLocale,
+  type CaptureLocale,
+} from './capture-consent.js';
 import { decideLiveness } from './liveness-decision.js';
+import { chooseFlashSequence, flashStepNames } from './flash-response.js';
+import { sessionView } from './capture-session-view.js';
 import {
   captureChallengeNames,
   openCaptureStatuses,
@@ -27,6 +37,12 @@ import {
 export const captureFrameLimits = { perStep: 12, perAttempt: 60, maxBytes: 200 * 1024, maxSide: 1280 } as const;
 /** A finished session's result stays readable at least this long, longer when the app keeps results longer. */
 const minResultSeconds = 3600;
+/**
+ * How long a completion's claim on a session holds (docs/capture.md): expiry, cancel and `unsupported` wait for it.
+ * A decision is bounded by the engine's per-job timeout, far below this; a process killed mid-decision leaves a
+ * session that expires once the claim has run out.
+ */
+export const captureDecisionClaimSeconds = 300;
 
 export interface CaptureCreateInput {
   readonly liveness: CaptureLivenessMode;
@@ -64,6 +80,10 @@ export function createCaptureSessions(ports: {
   operatorName: string;
   /** Told after a webhook event was written (the delivery worker wakes up). */
   onWebhookEvent?: () => void;
+  /** The SSRF guard of webhook URLs, run on a session's notify_url when it is created. */
+  checkNotifyUrl: WebhookUrlCheck;
+  /** Whether the app can sign: a notify_url needs the app's webhook secret. */
+  webhookSecrets: Pick<WebhookRepository, 'activeSecrets'>;
 }) {
   const { sessions, verification, engine, secretBox, clock, crypto, audit } = ports;
   const now = () => clock.now().toISOString();
@@ -95,6 +115,7 @@ export function createCaptureSessions(ports: {
   async function finish(
     session: CaptureSession,
     outcome: { status: CaptureStatus; reason: string | null; result?: Record<string, unknown>; callId?: string },
+    decidingAttemptId?: string,
   ): Promise<boolean> {
     const finishedAt = now();
     const result = outcome.result ?? null;
@@ -125,7 +146,9 @@ export function createCaptureSessions(ports: {
           type: 'capture_session.finished',
           payload: sessionView(finished, result),
           createdAt: finishedAt,
+          targetUrl: session.notifyUrl,
         },
+        decidingAttemptId,
       },
     );
     if (ok) {
@@ -140,29 +163,11 @@ export function createCaptureSessions(ports: {
     return ok;
   }
 
-  function sessionView(session: CaptureSession, result: Record<string, unknown> | null) {
-    return {
-      id: session.id,
-      status: session.status,
-      reason: session.reason,
-      liveness: session.liveness,
-      challenges: [...session.challenges],
-      subject_ref: session.subjectRef,
-      biz_no: session.bizNo,
-      sandbox: session.caller.sandbox,
-      created_at: session.createdAt,
-      expires_at: session.expiresAt,
-      finished_at: session.finishedAt,
-      attempts_used: session.attemptsUsed,
-      max_attempts: session.maxAttempts,
-      consent_id: session.consentId,
-      result,
-    };
-  }
-
-  async function pageView(session: CaptureSession) {
+  async function pageView(session: CaptureSession, acceptLanguage: string | undefined) {
     const [app, org] = await Promise.all([ports.apps.find(session.appId), ports.orgs.find(session.orgId)]);
     const orgName = org?.name ?? '';
+    const names = { org: orgName, operator: ports.operatorName };
+    const locale = resolveCaptureLocale(session.locale, acceptLanguage);
     return {
       id: session.id,
       app_name: app?.name ?? '',
@@ -171,9 +176,12 @@ export function createCaptureSessions(ports: {
       locale: session.locale,
       liveness: session.liveness,
       challenges: [...session.challenges],
+      flash: (session.flashSequence ?? []).map((s) => ({ color: s.color, duration_ms: s.durationMs })),
       consent: {
         version: captureConsentVersion,
-        text: captureConsentText(session.locale, { org: orgName, operator: ports.operatorName }),
+        locale,
+        text: captureConsentText(locale, names),
+        texts: { 'zh-CN': captureConsentText('zh-CN', names), en: captureConsentText('en', names) },
       },
       expires_at: session.expiresAt,
       attempts_left: session.maxAttempts - session.attemptsUsed,
@@ -203,6 +211,20 @@ export function createCaptureSessions(ports: {
 
   return {
     async create(caller: Caller, input: CaptureCreateInput) {
+      if (input.notifyUrl !== undefined) {
+        // Refused before anything is written: an internal address now, or an app that could not sign the event.
+        try {
+          await ports.checkNotifyUrl(input.notifyUrl);
+        } catch (error) {
+          if (error instanceof DomainError && error.code === 'webhook.url_refused') {
+            throw new DomainError('capture.notify_url_refused', error.details, error.logDetails);
+          }
+          throw error;
+        }
+        if ((await ports.webhookSecrets.activeSecrets(caller.appId, clock.now().toISOString())).length === 0) {
+          throw new DomainError('capture.webhook_secret_required', { app_id: caller.appId });
+        }
+      }
       const createdAt = clock.now();
       const id = crypto.randomId('cap');
       let referenceSealed: Uint8Array | null = null;
@@ -219,6 +241,9 @@ export function createCaptureSessions(ports: {
         caller,
         liveness: input.liveness,
         challenges: input.liveness === 'action' ? chooseChallenges() : [],
+        ...(input.liveness === 'flash'
+          ? { flashSequence: chooseFlashSequence(base64UrlBytes(crypto.randomToken(16))) }
+          : {}),
         subjectRef: input.subjectRef ?? null,
         bizNo: input.bizNo ?? null,
         returnUrl: input.returnUrl,
@@ -251,6 +276,16 @@ export function createCaptureSessions(ports: {
       return { id, url: `${ports.publicUrl}/capture/${token}`, expires_at: session.expiresAt };
     },
 
+    /**
+     * Cancels a session its creator could not finish setting up (the FaceID get_token's business record failed), so
+     * that the link it made opens nothing; reason `create_failed`. No-op when the session is gone or not open.
+     */
+    async cancelCreated(caller: Caller, id: string): Promise<void> {
+      const session = await sessions.find(id);
+      if (!session || session.orgId !== caller.orgId || session.status !== 'not_started') return;
+      await finish(session, { status: 'cancelled', reason: 'create_failed' });
+    },
+
     async get(caller: Caller, id: string) {
       const found = await sessions.find(id);
       if (!found || found.orgId !== caller.orgId || found.caller.sandbox !== caller.sandbox) {
@@ -265,7 +300,7 @@ export function createCaptureSessions(ports: {
     },
 
     /** Exchanges the single-use URL token for the page's bearer token. */
-    async open(token: string) {
+    async open(token: string, acceptLanguage?: string) {
       const found = await sessions.findByTokenHash(crypto.sha256Hex(token));
       if (!found) throw new DomainError('capture.unauthorized');
       const session = await expireIfDue(found);
@@ -277,19 +312,30 @@ export function createCaptureSessions(ports: {
       if (session.tokenUsedAt || !(await sessions.useToken(session.id, crypto.sha256Hex(pageToken), now()))) {
         throw new DomainError('capture.link_used');
       }
-      return { page_token: pageToken, session: await pageView(session) };
+      return { page_token: pageToken, session: await pageView(session, acceptLanguage) };
     },
 
-    async session(pageToken: string) {
-      return pageView(await openSessionOf(pageToken));
+    async session(pageToken: string, acceptLanguage?: string) {
+      return pageView(await openSessionOf(pageToken), acceptLanguage);
     },
 
-    async consent(pageToken: string): Promise<void> {
+    /**
+     * Records consent to the notice in `shown.locale` (the page's language when the person agreed), else in the
+     * language the session view picked; the record's text version names both the version and the language.
+     */
+    async consent(
+      pageToken: string,
+      shown: { locale?: CaptureLocale | undefined; acceptLanguage?: string | undefined } = {},
+    ): Promise<void> {
       const session = await openSessionOf(pageToken);
       if (session.consentId) return;
+      const locale =
+        shown.locale && captureLocales.includes(shown.locale)
+          ? shown.locale
+          : resolveCaptureLocale(session.locale, shown.acceptLanguage);
       const record = await verification.createConsent(session.caller, {
         subjectRef: session.subjectRef ?? session.id,
-        textVersion: captureConsentVersion,
+        textVersion: captureConsentTextVersion(locale),
         obtainedAt: now(),
         method: 'capture_page',
       });
@@ -310,7 +356,11 @@ export function createCaptureSessions(ports: {
     async addFrame(pageToken: string, attemptId: string, input: CaptureFrameInput) {
       const session = await openSessionOf(pageToken);
       currentAttempt(session, attemptId);
-      const allowed: readonly CaptureStep[] = ['still', ...session.challenges];
+      const allowed: readonly CaptureStep[] = [
+        'still',
+        ...session.challenges,
+        ...flashStepNames.slice(0, session.flashSequence?.length ?? 0),
+      ];
       if (!allowed.includes(input.step)) throw new DomainError('request.invalid', { reason: 'unknown step' });
       checkJpeg(input.frame);
       const analysis = await engine.analyzeFrame(input.frame);
@@ -341,14 +391,23 @@ export function createCaptureSessions(ports: {
       currentAttempt(session, attemptId);
       if (!session.consentId) throw new DomainError('capture.consent_required');
       // From here the attempt is this request's: a second completion (a double submit) finds no current attempt.
-      if (!(await sessions.claimAttempt(session.id, attemptId))) throw new DomainError('capture.attempt_not_found');
+      // The claim also holds the session against expiry, cancel and `unsupported` until this decision is written.
+      const decidingUntil = new Date(clock.now().getTime() + captureDecisionClaimSeconds * 1000).toISOString();
+      if (!(await sessions.claimAttempt(session.id, attemptId, decidingUntil))) {
+        throw new DomainError('capture.attempt_not_found');
+      }
       const frames = await sessions.listFrames(attemptId);
       const analysed = frames.map((frame) => ({
         ...openAnalysis(frame),
         step: frame.step,
         capturedAtMs: frame.capturedAtMs,
       }));
-      const decision = decide({ mode: session.liveness, challenges: session.challenges, frames: analysed });
+      const decision = decide({
+        mode: session.liveness,
+        challenges: session.challenges,
+        flash: session.flashSequence,
+        frames: analysed,
+      });
       const attemptsLeft = session.maxAttempts - session.attemptsUsed;
       const answer = (status: CaptureStatus, reason?: string | null) => ({
         status,
@@ -359,6 +418,11 @@ export function createCaptureSessions(ports: {
       if (!decision.live && attemptsLeft > 0) {
         // Another attempt is possible: nothing is charged for this one.
         await sessions.endAttempt(session.id, attemptId, decision.reason ?? 'liveness.failed', now());
+        // Unless the session ended meanwhile (its claim ran out and it expired, or its subject was erased).
+        const after = await sessions.find(session.id);
+        if (!after || !openCaptureStatuses.includes(after.status)) {
+          throw new DomainError('capture.finished', { status: after?.status ?? 'cancelled' });
+        }
         return answer('in_progress', decision.reason ?? 'liveness.failed');
       }
       const best = analysed[decision.bestFrameIndex];
@@ -378,15 +442,26 @@ export function createCaptureSessions(ports: {
         best_frame_quality: decision.bestQuality,
         passive_score: decision.passiveScore,
         passive_threshold: decision.passiveThreshold ?? null,
+        passive_signal: decision.passiveSignal,
       };
       const consentId = session.consentId;
-      const call = await verification.chargedCall({
+      const charging = verification.chargedCall({
         caller: session.caller,
         requestId,
         consent: { consentId },
         bizNo: session.bizNo ?? undefined,
         product: reference ? 'verification' : 'liveness',
         run: async () => {
+          // Checked once more right before the charge is posted: a session that ended meanwhile (its claim ran out
+          // and it expired, or its subject was erased) is not charged — the reservation is voided.
+          const current = await sessions.find(session.id);
+          const held =
+            current?.decidingAttemptId === attemptId &&
+            (current.decidingUntil ?? '') > now() &&
+            openCaptureStatuses.includes(current.status);
+          if (!held) {
+            throw new DomainError('capture.finished', { status: current?.status ?? 'cancelled' });
+          }
           const score = decision.passiveScore ?? 0;
           const threshold = decision.passiveThreshold ?? bestFace?.liveness.threshold ?? 1;
           const passive = { score, threshold, live: decision.passiveScore !== null && score >= threshold };
@@ -419,10 +494,32 @@ export function createCaptureSessions(ports: {
           };
         },
       });
+      // A refused charge (no balance, no price) or a session that ended meanwhile: the claim is given back and the
+      // attempt ended (nothing was charged), so the session can expire — or, still open, take another attempt.
+      const call = await charging.catch(async (error: unknown) => {
+        await sessions.endAttempt(session.id, attemptId, 'decision_not_charged', now());
+        throw error;
+      });
       const passed = call.resultCode === 'result.pass' || call.resultCode === 'result.live';
       const reason = passed ? null : (decision.reason ?? call.resultCode);
       const status: CaptureStatus = passed ? 'passed' : 'failed';
-      await finish(session, { status, reason, result: { ...call.body, call_id: call.id }, callId: call.id });
+      const written = await finish(
+        session,
+        { status, reason, result: { ...call.body, call_id: call.id }, callId: call.id },
+        attemptId,
+      );
+      if (!written) {
+        // Only when the claim ran out (a decision slower than captureDecisionClaimSeconds) or the subject was erased
+        // meanwhile: the session ended otherwise, and this charged call is on the audit trail for the operator.
+        await audit.record({
+          actor: `capture:${session.id}`,
+          action: 'capture_session.decision_discarded',
+          subject: session.id,
+          data: { org: session.orgId, app: session.appId, call_id: call.id, status },
+        });
+        const ended = await sessions.find(session.id);
+        throw new DomainError('capture.finished', { status: ended?.status ?? 'expired' });
+      }
       return answer(status, reason);
     },
 

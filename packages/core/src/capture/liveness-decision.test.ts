@@ -40,6 +40,8 @@ interface FaceSpec {
   quality?: number;
   who?: number;
   faces?: number;
+  /** The fused model's score, when the engine gave one. */
+  fused?: number;
 }
 
 const OPEN_EAR = 0.3;
@@ -56,7 +58,12 @@ function face(spec: FaceSpec = {}): FaceFrameAnalysis {
     mouthAspectRatio: spec.mar ?? 0.02,
     template: person(spec.who ?? 1),
     quality: { pass: true, reasons: [], score: spec.quality ?? 0.8 },
-    liveness: { score, threshold: 0.5, live: score >= 0.5 },
+    liveness: {
+      score,
+      threshold: 0.5,
+      live: score >= 0.5,
+      ...(spec.fused === undefined ? {} : { fused: { model: 'pad-fused@1', score: spec.fused, threshold: 0.57 } }),
+    },
   };
 }
 
@@ -124,6 +131,31 @@ describe('decideLiveness: still', () => {
   it('judges the passive score on the best frames, not on one lucky frame', () => {
     const frames = sequence([['still', [{ live: 0.95, quality: 0.3 }, { live: 0.2 }, { live: 0.2 }, { live: 0.2 }]]]);
     expect(decideLiveness({ mode: 'still', challenges: [], frames }, engine).reason).toBe('liveness.spoof');
+  });
+
+  it('holds the fused score against its own threshold when the engine gives one: a replay the network passes fails', () => {
+    const replay = decideLiveness(
+      { mode: 'still', challenges: [], frames: still(5, { live: 0.9, fused: 0.2 }) },
+      engine,
+    );
+    expect(replay).toMatchObject({ live: false, reason: 'liveness.spoof', passiveSignal: 'pad-fused@1' });
+    expect(replay.details).toMatchObject({ passive_score: 0.2, threshold: 0.57, signal: 'pad-fused@1' });
+    const person = decideLiveness(
+      { mode: 'still', challenges: [], frames: still(5, { live: 0.3, fused: 0.8 }) },
+      engine,
+    );
+    expect(person).toMatchObject({
+      live: true,
+      passiveScore: 0.8,
+      passiveThreshold: 0.57,
+      passiveSignal: 'pad-fused@1',
+    });
+  });
+
+  it('falls back to the network alone unless every chosen frame has the same fused model', () => {
+    const frames = sequence([['still', [{ fused: 0.9 }, { live: 0.2 }, { live: 0.2 }, { live: 0.2 }]]]);
+    const d = decideLiveness({ mode: 'still', challenges: [], frames }, engine);
+    expect(d).toMatchObject({ live: false, reason: 'liveness.spoof', passiveSignal: 'network' });
   });
 
   it('refuses a face swapped mid-way with liveness.face_replaced, naming the frame', () => {

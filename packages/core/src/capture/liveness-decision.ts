@@ -23,21 +23,23 @@ import {
   sameFaceLevel,
   turnMinReturn,
   turnMinYaw,
+  flashMinFramesPerStep,
 } from './liveness-thresholds.js';
+import { detectFlashResponse, flashStepNames, type FlashStep, type FlashStepName } from './flash-response.js';
 
 /**
  * Server-side liveness decision for a capture attempt: pure logic over per-frame analyses (see docs/liveness.md).
  * The engine analyses each frame (`FaceEnginePort.analyzeFrame`); this decides from the sequence.
  */
 
-export const livenessModes = ['still', 'action'] as const;
+export const livenessModes = ['still', 'action', 'flash'] as const;
 export type LivenessMode = (typeof livenessModes)[number];
 
 export const livenessChallenges = ['blink', 'open_mouth', 'turn_left', 'turn_right', 'nod'] as const;
 export type LivenessChallenge = (typeof livenessChallenges)[number];
 
 /** The step a frame was captured for: the passive 'still' step, or one of the challenges. */
-export type LivenessStep = 'still' | LivenessChallenge;
+export type LivenessStep = 'still' | LivenessChallenge | FlashStepName;
 
 /** One analysed frame with what the page said about it. `capturedAtMs`: client clock, ms since attempt start. */
 export type LivenessFrame = FrameAnalysis & { readonly step: LivenessStep; readonly capturedAtMs: number };
@@ -53,7 +55,8 @@ export const livenessFailureCodes = [
 export type LivenessFailureCode = (typeof livenessFailureCodes)[number];
 
 export interface ChallengeOutcome {
-  readonly name: LivenessChallenge;
+  /** A challenge, or `flash` for the reflected-light sequence. */
+  readonly name: LivenessChallenge | 'flash';
   readonly passed: boolean;
   /** The measurements behind the verdict (e.g. `{ open_ear, closed_ear, drop }`); numbers rounded to 3 places. */
   readonly evidence: Readonly<Record<string, number | string | boolean | null>>;
@@ -63,6 +66,8 @@ export interface LivenessInput {
   readonly mode: LivenessMode;
   /** The challenges asked, distinct, in the order asked; empty for 'still'. */
   readonly challenges: readonly LivenessChallenge[];
+  /** The colour sequence shown, for 'flash' (frames carry `flash_<i>` steps). */
+  readonly flash?: readonly FlashStep[] | undefined;
   /** In capture order: the steps in the order asked, each step's frames by index. */
   readonly frames: readonly LivenessFrame[];
 }
@@ -80,6 +85,9 @@ export interface LivenessDecision {
   readonly passiveScore: number | null;
   /** The engine's anti-spoofing threshold the passive score was held against; null without a face. */
   readonly passiveThreshold: number | null;
+  /** Which passive signal was held against it: the fused model's id, or `network` (the anti-spoofing network alone,
+   * when the engine has no fused model); null without a face. */
+  readonly passiveSignal: string | null;
   /** The best frame's quality score in [0, 1]; null without a face. */
   readonly bestQuality: number | null;
   /** Details of the failed check (which frame, which step, which interval), for logs and support. */
@@ -100,9 +108,15 @@ export function decideLiveness(input: LivenessInput, engine: Compare): LivenessD
     bestFrameIndex,
     passiveScore: passive?.score ?? null,
     passiveThreshold: passive?.threshold ?? null,
+    passiveSignal: passive?.signal ?? null,
     bestQuality: best ? round(best.quality.score) : null,
   };
-  const pending = asked.map((name) => ({ name, passed: false, evidence: { checked: false } }));
+  const flash = input.mode === 'flash' ? (input.flash ?? []) : [];
+  const flashSteps: LivenessStep[] = flashStepNames.slice(0, flash.length);
+  const pending: ChallengeOutcome[] = [
+    ...asked.map((name) => ({ name, passed: false, evidence: { checked: false } })),
+    ...(input.mode === 'flash' ? [{ name: 'flash' as const, passed: false, evidence: { checked: false } }] : []),
+  ];
   const fail = (
     reason: LivenessFailureCode,
     details?: LivenessDecision['details'],
@@ -114,6 +128,13 @@ export function decideLiveness(input: LivenessInput, engine: Compare): LivenessD
   if (input.mode === 'still') {
     if (frames.length < minFramesStill)
       return fail('liveness.too_few_frames', { frames: frames.length, min: minFramesStill });
+  } else if (input.mode === 'flash') {
+    if (flash.length === 0) return fail('liveness.too_few_frames', { flash_steps: 0 });
+    for (const step of flashSteps) {
+      const n = counts.get(step) ?? 0;
+      if (n < flashMinFramesPerStep)
+        return fail('liveness.too_few_frames', { step, frames: n, min: flashMinFramesPerStep });
+    }
   } else {
     if (asked.length === 0) return fail('liveness.too_few_frames', { challenges: 0 });
     for (const name of asked) {
@@ -122,7 +143,9 @@ export function decideLiveness(input: LivenessInput, engine: Compare): LivenessD
         return fail('liveness.too_few_frames', { step: name, frames: n, min: minFramesPerChallenge });
     }
   }
-  const stray = frames.find((f) => f.step !== 'still' && !asked.includes(f.step));
+  const stray = frames.find(
+    (f) => f.step !== 'still' && !(asked as readonly LivenessStep[]).includes(f.step) && !flashSteps.includes(f.step),
+  );
   if (stray) return fail('liveness.challenge_failed', { unexpected_step: stray.step });
 
   // 2. Timing sanity.
@@ -131,10 +154,10 @@ export function decideLiveness(input: LivenessInput, engine: Compare): LivenessD
 
   // 3. A face in enough frames of every step.
   if (!best) return fail('liveness.no_face', { face_frames: 0 });
-  const steps: LivenessStep[] = input.mode === 'still' ? ['still'] : [...asked];
+  const steps: LivenessStep[] = input.mode === 'still' ? ['still'] : input.mode === 'flash' ? flashSteps : [...asked];
   for (const step of steps) {
     const n = withFace.filter((w) => w.frame.step === step).length;
-    const min = step === 'still' ? 1 : minFaceFramesPerStep;
+    const min = step === 'still' ? 1 : input.mode === 'flash' ? flashMinFramesPerStep : minFaceFramesPerStep;
     if (n < min) return fail('liveness.no_face', { step, face_frames: n, min });
   }
 
@@ -143,6 +166,7 @@ export function decideLiveness(input: LivenessInput, engine: Compare): LivenessD
     return fail('liveness.spoof', {
       passive_score: passive.score,
       threshold: passive.threshold,
+      signal: passive.signal,
       frames: passive.frames,
     });
   }
@@ -161,7 +185,35 @@ export function decideLiveness(input: LivenessInput, engine: Compare): LivenessD
     }
   }
 
-  // 6. Challenges, in the order asked.
+  // 6. Challenges, in the order asked; or the reflected colours following the flash sequence.
+  if (input.mode === 'flash') {
+    const response = detectFlashResponse(
+      flash,
+      frames.flatMap((f) => {
+        const step = flashSteps.indexOf(f.step);
+        if (step < 0) return [];
+        return [{ step, capturedAtMs: f.capturedAtMs, rgb: frameHasFace(f) ? (f.faceRgb ?? null) : null }];
+      }),
+    );
+    const outcome: ChallengeOutcome = {
+      name: 'flash',
+      passed: response.passed,
+      evidence: {
+        correlation: response.correlation,
+        shift: response.shift,
+        steps: response.steps.map((s) => `${s.color}:${s.cosine ?? 'null'}`).join(','),
+        ...(response.problem ? { problem: response.problem } : {}),
+      },
+    };
+    if (!response.passed) {
+      return fail(
+        'liveness.challenge_failed',
+        { challenge: 'flash', problem: response.problem ?? null, correlation: response.correlation },
+        [outcome],
+      );
+    }
+    return { live: true, challenges: [outcome], ...base };
+  }
   if (input.mode === 'action') {
     const outcomes = asked.map((name, position) => {
       const own = withFace.filter((w) => w.frame.step === name).map((w) => w.frame);
@@ -199,14 +251,24 @@ function bestQualityIndex(withFace: readonly { frame: FaceFrameAnalysis; index: 
   return best;
 }
 
-/** Median anti-spoofing score of the `passiveBestFrames` best-quality frames. */
+/**
+ * Median anti-spoofing score of the `passiveBestFrames` best-quality frames: the fused model's where the engine gave
+ * one for every chosen frame (it holds against screen replays; docs/liveness.md), else the network's alone.
+ */
 export function passiveScore(
   faces: readonly FaceFrameAnalysis[],
-): { score: number; threshold: number; frames: number } | undefined {
+): { score: number; threshold: number; signal: string; frames: number } | undefined {
   if (faces.length === 0) return undefined;
   const chosen = [...faces].sort((a, b) => b.quality.score - a.quality.score).slice(0, passiveBestFrames);
+  const fused = chosen.map((f) => f.liveness.fused);
+  const first = fused[0];
+  if (first && fused.every((f) => f !== undefined && f.model === first.model)) {
+    const scores = fused.map((f) => f!.score);
+    return { score: round(median(scores)), threshold: first.threshold, signal: first.model, frames: chosen.length };
+  }
   const threshold = chosen[0]!.liveness.threshold;
-  return { score: round(median(chosen.map((f) => f.liveness.score))), threshold, frames: chosen.length };
+  const score = round(median(chosen.map((f) => f.liveness.score)));
+  return { score, threshold, signal: 'network', frames: chosen.length };
 }
 
 function countByStep(frames: readonly LivenessFrame[]): Map<LivenessStep, number> {
@@ -236,7 +298,12 @@ export function checkTiming(input: LivenessInput): LivenessDecision['details'] |
     return { problem: 'too_long', max_ms: maxAttemptDurationMs };
   }
   // Steps contiguous and in the order asked ('still' frames may come first).
-  const order: LivenessStep[] = input.mode === 'action' ? ['still', ...input.challenges] : ['still'];
+  const order: LivenessStep[] =
+    input.mode === 'action'
+      ? ['still', ...input.challenges]
+      : input.mode === 'flash'
+        ? ['still', ...flashStepNames.slice(0, input.flash?.length ?? 0)]
+        : ['still'];
   let position = 0;
   for (let i = 0; i < frames.length; i++) {
     const p = order.indexOf(frames[i]!.step, position);
@@ -248,7 +315,8 @@ export function checkTiming(input: LivenessInput): LivenessDecision['details'] |
     const span = Math.max(...times) - Math.min(...times);
     if (span > maxStepDurationMs)
       return { problem: 'step_too_long', step, span_ms: round(span), max_ms: maxStepDurationMs };
-    if (step !== 'still' && span < minActionStepSpanMs) {
+    // An action step needs time to move; a flash step's bound is its colour's duration (flash-response.ts).
+    if (step !== 'still' && !step.startsWith('flash_') && span < minActionStepSpanMs) {
       return { problem: 'step_too_short', step, span_ms: round(span), min_ms: minActionStepSpanMs };
     }
   }

@@ -49,3 +49,19 @@ export const turnMinReturn = 10;
 
 /** Pitch change (degrees) down and back up that a nod needs. */
 export const nodMinPitch = 12;
+
+/*
+ * The reflected-light challenge (`liveness: "flash"`, core/capture/flash-response.ts). Set on SYNTHETIC sequences only
+ * (fixture faces tinted by a few per cent of the shown colour, with noise: docs/liveness.md "Flash"); they still need
+ * measuring on real phones and laptops at real distances and room light.
+ */
+/** Frames with a face each colour step needs. */
+export const flashMinFramesPerStep = 2;
+/** One colour step's frames may span at most its duration plus this (ms): capture and clock jitter. */
+export const flashStepSlackMs = 250;
+/** Each step's chroma shift must point toward the shown colour at least this much (cosine). */
+export const flashMinStepCosine = 0.5;
+/** The per-step shifts over the whole sequence must correlate with the shown colours at least this much (Pearson). */
+export const flashMinCorrelation = 0.7;
+/** Mean per-step chroma shift (chromaticity units) below which nothing reflected: camera noise, not a face. */
+export const flashMinShift = 0.004;

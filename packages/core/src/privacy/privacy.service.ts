@@ -1,4 +1,8 @@
-import { issueDeletionReceipt, type AuditRecorder } from '../verification/verification.service.js';
+import {
+  eraseSubjectWithSessions,
+  issueDeletionReceipt,
+  type AuditRecorder,
+} from '../verification/verification.service.js';
 import { DomainError } from '../domain-error.js';
 import { rejectIssues } from '../invalid-request.js';
 import type { Clock, Crypto } from '../ports.js';
@@ -27,6 +31,8 @@ export function createPrivacy(ports: {
   audit: AuditRecorder;
   clock: Clock;
   crypto: Pick<Crypto, 'randomId'>;
+  /** Told after an erasure cancelled open capture sessions (their events were written). */
+  onWebhookEvent?: () => void;
 }) {
   const { verifications, repo, pseudonymize } = ports;
 
@@ -47,7 +53,7 @@ export function createPrivacy(ports: {
       if (subjectRef.length === 0 || subjectRef.length > maxSubjectRef) {
         rejectIssues([{ path: 'subject_ref', message: `must be 1-${maxSubjectRef} characters` }]);
       }
-      const erased = await verifications.eraseSubject(orgId, subjectRef);
+      const erased = await eraseSubjectWithSessions(ports, orgId, subjectRef, actor);
       const target = pseudonymize(subjectRef);
       return issueDeletionReceipt(ports, { orgId, scope: 'subject', target, erased, actor }, 'console');
     },

@@ -1,73 +1,9 @@
 /** What the verification context needs from the face engine, the database and the blob store. */
+import type { CaptureFinishedEvent, CaptureSession } from '../capture/capture-sessions.ports.js';
 import type { WebhookEvent } from '../webhooks/webhooks.ports.js';
 
-export const farLevels = ['1e-3', '1e-4', '1e-5', '1e-6'] as const;
-export type FarLevel = (typeof farLevels)[number];
-
-export type Product = 'compare' | 'liveness' | 'verification';
-
-export interface FaceTemplateRef {
-  readonly model: string;
-  readonly vector: readonly number[];
-}
-
-/** One analysed image: the chosen face's template, quality and passive liveness. */
-export interface AnalyzedFace {
-  readonly template: FaceTemplateRef;
-  readonly faceCount: number;
-  readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
-  readonly quality: { readonly pass: boolean; readonly reasons: readonly string[] } & Record<string, unknown>;
-  readonly liveness: { readonly score: number; readonly threshold: number; readonly live: boolean };
-}
-
-export interface FaceComparison {
-  readonly similarity: number;
-  readonly confidence: number;
-  readonly thresholds: Readonly<Record<FarLevel, number>>;
-  readonly match: Readonly<Record<FarLevel, boolean>>;
-}
-
-export interface Point2 {
-  readonly x: number;
-  readonly y: number;
-}
-
-/** Head pose in degrees, as the engine's quality check reports it: yaw > 0 = the person turned to their own left
- * (nose toward the image's right edge in an unmirrored camera frame), pitch > 0 = looking up, roll > 0 = head tilted
- * clockwise on screen. See docs/liveness.md. */
-export interface HeadPose {
-  readonly yaw: number;
-  readonly pitch: number;
-  readonly roll: number;
-}
-
-/** One camera frame analysed for liveness (a face was found; see {@link FrameAnalysis}). */
-export interface FaceFrameAnalysis {
-  /** Faces the detector found (>= 1); the fields below describe the largest one. */
-  readonly faceCount: number;
-  readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
-  /** The 68 iBUG points in image pixels. */
-  readonly landmarks68: readonly Point2[];
-  readonly pose: HeadPose;
-  /** Mean of both eyes' (|p2-p6| + |p3-p5|) / (2 |p1-p4|); ~0.25-0.35 open, < ~0.15 closed. */
-  readonly eyeAspectRatio: number;
-  /** Inner-lip opening / mouth width; ~0 closed, > ~0.4 wide open. */
-  readonly mouthAspectRatio: number;
-  readonly template: FaceTemplateRef;
-  /** `score` in [0, 1] ranks frames (size, sharpness, lighting, frontal pose); `pass` = every check passed. */
-  readonly quality: { readonly pass: boolean; readonly reasons: readonly string[]; readonly score: number };
-  readonly liveness: { readonly score: number; readonly threshold: number; readonly live: boolean };
-}
-
-/** A frame where no face was found: only the count. */
-export interface NoFaceFrameAnalysis {
-  readonly faceCount: 0;
-}
-
-/** What `FaceEnginePort.analyzeFrame` answers: never throws face.none / face.multiple, reports them instead. */
-export type FrameAnalysis = FaceFrameAnalysis | NoFaceFrameAnalysis;
-
-export const frameHasFace = (frame: FrameAnalysis): frame is FaceFrameAnalysis => frame.faceCount > 0;
+export * from './face-analysis.ports.js';
+import type { FaceComparison, FaceTemplateRef, AnalyzedFace, FrameAnalysis, Product } from './face-analysis.ports.js';
 
 /** The engine behind a port: errors it throws carry the registry's image.*, face.* and service.* codes. */
 export interface FaceEnginePort {
@@ -202,15 +138,36 @@ export interface VerificationRepository {
   ): Promise<VerificationRecord | undefined>;
   /** After a failure between storing a call and charging it: the record must not claim a charge. */
   markUnbilled(orgId: string, id: string): Promise<void>;
+  /** The same, found by request id: for a call whose process died between storing it and charging it (sweeper). */
+  markUnbilledByRequest(orgId: string, requestId: string): Promise<void>;
   /** Verifications of a subject created at or after `since` (for per-subject limits). */
   countForSubject(orgId: string, subjectRef: string, since: string): Promise<number>;
+  /** Calls of one key with one of these result codes created at or after `since` (the registry refusal cap). */
+  countKeyResults(
+    orgId: string,
+    keyId: string,
+    resultCodes: readonly string[],
+    range: { readonly since: string },
+  ): Promise<number>;
   /** Erases result, blobs and subject link of one verification; returns what was erased (false when nothing). */
   erase(orgId: string, id: string): Promise<{ result: boolean; blobs: number } | undefined>;
-  /** Erases every verification and consent of a subject; returns the counts. */
+  /**
+   * Erases every verification and consent of a subject, in one transaction with its capture sessions: open ones are
+   * cancelled (frames and reference dropped, nothing charged; `cancelledEvent` gives each one's outbox event),
+   * finished ones lose their result and reference; returns the counts.
+   */
   eraseSubject(
     orgId: string,
     subjectRef: string,
-  ): Promise<{ verifications: number; results: number; blobs: number; consents: number }>;
+    options?: { readonly cancelledEvent?: (session: CaptureSession, now: string) => CaptureFinishedEvent },
+  ): Promise<{
+    verifications: number;
+    results: number;
+    blobs: number;
+    consents: number;
+    capture_sessions_cancelled: number;
+    capture_sessions_erased: number;
+  }>;
   /** Deletes expired results and blobs; returns the counts. */
   sweepExpired(now: string): Promise<{ results: number; blobs: number }>;
   /** The organisation's calls in the range, counted per day, product and result code, in that order. */

@@ -1,7 +1,10 @@
 import { errorRegistry, isErrorCode } from '@visage/contracts';
+import { erasedCaptureSessionEvent } from '../capture/capture-session-view.js';
 import { DomainError } from '../domain-error.js';
 import type { Clock, Crypto, SecretBox } from '../ports.js';
 import type { WebhookEvent } from '../webhooks/webhooks.ports.js';
+import { checkedResidentId } from '../certification/resident-id.js';
+import type { IdentitySource } from '../registry/identity.ports.js';
 import type {
   AnalyzedFace,
   ConsentEvidence,
@@ -11,24 +14,15 @@ import type {
   DeletionReceiptRepository,
   FaceComparison,
   FaceEnginePort,
-  FarLevel,
   Product,
   StoredBlob,
   VerificationRecord,
   VerificationRepository,
 } from './verification.ports.js';
 
-/** Who is calling, as the key check established it, and the app's policy. */
-export interface Caller {
-  readonly orgId: string;
-  readonly appId: string;
-  readonly keyId: string;
-  readonly sandbox: boolean;
-  readonly decisionFar: FarLevel;
-  readonly allowMultipleFaces: boolean;
-  readonly imageRetentionSeconds: number;
-  readonly resultRetentionSeconds: number;
-}
+import type { Caller } from './caller.js';
+
+export type { Caller } from './caller.js';
 
 /** The billing context behind a port: price, then reserve before work, post or void after. */
 export interface Charging {
@@ -55,14 +49,23 @@ export interface SubjectLimits {
 
 export type ConsentInput = { readonly evidence?: ConsentEvidence; readonly consentId?: string };
 
-interface CallInput {
+export interface CallInput {
   readonly caller: Caller;
   readonly requestId: string;
   readonly consent: ConsentInput;
   readonly bizNo?: string | undefined;
+  /**
+   * Told the call's answer after it is stored and before it is charged: the server keeps the answer for its
+   * Idempotency-Key here, so that a process killed between the two leaves an answered, uncharged call (voided and
+   * marked unbilled by the sweeper) rather than a charged, unanswered one that a retry would charge again.
+   */
+  readonly beforeCharge?: ((call: { id: string; body: Record<string, unknown> }) => Promise<void>) | undefined;
 }
 
 export const maxResultReads = 3;
+
+/** The call log's codes of a refused registry comparison, counted against a key's daily cap. */
+const registryRefusalCodes = ['registry.not_found', 'registry.name_mismatch'] as const;
 
 interface EngineOutcome {
   readonly resultCode: string;
@@ -95,6 +98,19 @@ export function createVerificationService(ports: {
   pseudonymize: (subjectRef: string) => string;
   /** Told after a webhook event was written (the delivery worker wakes up). */
   onWebhookEvent?: () => void;
+  /** Where registry comparisons look identities up (docs/identity-sources.md); without it they are unavailable. */
+  identities?: IdentitySource;
+  /**
+   * Where sandbox keys' registry comparisons look up (the built-in registry's sandbox records) when `identities` is
+   * an external source, which sandbox keys never reach; default `identities`.
+   */
+  sandboxIdentities?: IdentitySource;
+  /**
+   * Registry refusals (registry.not_found / registry.name_mismatch) a live key may get per UTC day before its
+   * registry comparisons are refused with registry.refusals_exceeded: bounds how many names and numbers a key can
+   * probe. Counted in the call log, so every server process sees the same count.
+   */
+  registryRefusalsPerKeyPerDay?: number;
 }) {
   const { engine, consents, verifications, charging, audit, secretBox, clock, crypto, pseudonymize } = ports;
 
@@ -130,6 +146,25 @@ export function createVerificationService(ports: {
       if ((await verifications.countForSubject(caller.orgId, subjectRef, since)) >= limit) {
         throw new DomainError('subject.rate_limited', { limit, window_seconds: seconds, retry_after_seconds: seconds });
       }
+    }
+  }
+
+  /** A live key past its daily registry refusals is refused until the next UTC day. */
+  async function enforceRegistryRefusals(caller: Caller): Promise<void> {
+    const limit = ports.registryRefusalsPerKeyPerDay;
+    if (limit === undefined) return;
+    const now = clock.now();
+    const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    const refusals = await verifications.countKeyResults(caller.orgId, caller.keyId, registryRefusalCodes, {
+      since: dayStart.toISOString(),
+    });
+    if (refusals >= limit) {
+      const retryAfter = Math.max(1, Math.ceil((dayStart.getTime() + 86_400_000 - now.getTime()) / 1000));
+      throw new DomainError('registry.refusals_exceeded', {
+        limit,
+        window: 'utc_day',
+        retry_after_seconds: retryAfter,
+      });
     }
   }
 
@@ -257,6 +292,7 @@ export function createVerificationService(ports: {
           ...pickAuditFields(outcome.response),
         },
       });
+      await input.beforeCharge?.({ id, body });
     } catch (error) {
       if (reservation) {
         await charging.void(reservation.id);
@@ -356,8 +392,64 @@ export function createVerificationService(ports: {
               ...comparison,
               liveness: selfie.liveness,
               faces: { selfie: faceView(selfie), reference: faceView(reference) },
+              comparison_type: 'reference',
             },
             templates: { selfie, reference },
+          };
+        },
+        { keepResult: true },
+      );
+    },
+
+    /**
+     * The selfie against the reference face of an identity record (有源比对): the record must exist and its name
+     * match, else registry.not_found / registry.name_mismatch — a sandbox key gets registry.not_found for both, so
+     * it cannot tell an unknown number from a wrong name. Billed, consented and logged like `verify`; the number
+     * is never stored, logged or audited.
+     */
+    async verifyWithRegistry(input: CallInput & { selfie: Uint8Array; name: string; idNumber: string }) {
+      const { caller } = input;
+      return billableCall(
+        'verification',
+        input,
+        { selfie: input.selfie },
+        async () => {
+          const identities = caller.sandbox ? (ports.sandboxIdentities ?? ports.identities) : ports.identities;
+          if (!identities) throw new DomainError('registry.source_unavailable');
+          const idNumber = checkedResidentId(input.idNumber, clock.now(), 'comparison.id_number');
+          // The selfie first: an image without a usable face is refused before the registry is asked, so it cannot
+          // serve to check names and numbers without a comparison.
+          const selfie = await analyze(caller, input.selfie);
+          if (!caller.sandbox) await enforceRegistryRefusals(caller);
+          const found = await identities.lookup({ name: input.name, idNumber, sandbox: caller.sandbox });
+          if (found.status !== 'found') {
+            throw new DomainError(
+              found.status === 'name_mismatch' && !caller.sandbox ? 'registry.name_mismatch' : 'registry.not_found',
+            );
+          }
+          let reference = found.template;
+          if (reference?.model !== engine.modelId) {
+            // A template of another model (an older registry import) is useless; a photo is analysed afresh.
+            if (!found.photo) throw new DomainError('registry.source_unavailable');
+            reference = (await engine.analyze(found.photo, { allowMultipleFaces: true })).template;
+          }
+          const comparison = comparisonView(caller, engine.compare(selfie.template, reference));
+          const resultCode = !selfie.liveness.live
+            ? 'result.spoof'
+            : comparison.match
+              ? 'result.pass'
+              : 'result.no_match';
+          return {
+            resultCode,
+            response: {
+              decision: resultCode === 'result.pass' ? 'pass' : 'fail',
+              ...comparison,
+              liveness: selfie.liveness,
+              faces: { selfie: faceView(selfie) },
+              comparison_type: 'registry',
+              identity_source: identities.kind,
+            },
+            templates: { selfie },
           };
         },
         { keepResult: true },
@@ -370,7 +462,7 @@ export function createVerificationService(ports: {
      */
     async chargedCall(
       input: CallInput & {
-        product: 'verification' | 'liveness';
+        product: 'verification' | 'liveness' | 'id_card_ocr';
         run: () => Promise<{ resultCode: string; response: Record<string, unknown> }>;
       },
     ): Promise<CallResult> {
@@ -410,7 +502,7 @@ export function createVerificationService(ports: {
     },
 
     async eraseSubject(caller: Caller, subjectRef: string): Promise<DeletionReceipt> {
-      const erased = await verifications.eraseSubject(caller.orgId, subjectRef);
+      const erased = await eraseSubjectWithSessions(ports, caller.orgId, subjectRef, `key:${caller.keyId}`);
       return issueReceipt(caller, 'subject', pseudonymize(subjectRef), erased);
     },
   };
@@ -426,6 +518,41 @@ export function createVerificationService(ports: {
 }
 
 export type VerificationService = ReturnType<typeof createVerificationService>;
+
+/**
+ * A subject's erasure (the API's and the console's): verifications, consents and capture sessions in one repository
+ * transaction — open sessions are cancelled with their `capture_session.finished` event (reason `subject.erased`),
+ * each audited as `capture_session.cancelled`; the caller issues the receipt (audited as `subject.erased`).
+ */
+export async function eraseSubjectWithSessions(
+  ports: {
+    verifications: Pick<VerificationRepository, 'eraseSubject'>;
+    audit: AuditRecorder;
+    crypto: Pick<Crypto, 'randomId'>;
+    onWebhookEvent?: (() => void) | undefined;
+  },
+  orgId: string,
+  subjectRef: string,
+  actor: string,
+): Promise<Awaited<ReturnType<VerificationRepository['eraseSubject']>>> {
+  const cancelled: { id: string; appId: string }[] = [];
+  const erased = await ports.verifications.eraseSubject(orgId, subjectRef, {
+    cancelledEvent: (session, now) => {
+      cancelled.push({ id: session.id, appId: session.appId });
+      return erasedCaptureSessionEvent(ports.crypto, session, now);
+    },
+  });
+  for (const session of cancelled) {
+    await ports.audit.record({
+      actor,
+      action: 'capture_session.cancelled',
+      subject: session.id,
+      data: { org: orgId, app: session.appId, reason: 'subject.erased', call_id: null },
+    });
+  }
+  if (cancelled.length > 0) ports.onWebhookEvent?.();
+  return erased;
+}
 
 /**
  * Stores the receipt of an erasure and audits it as `<scope>.erased`: the same for the API's DELETE calls and the
@@ -476,6 +603,6 @@ const encodeJson = (value: unknown) => encoder.encode(JSON.stringify(value));
 const decodeJson = (bytes: Uint8Array) => JSON.parse(decoder.decode(bytes)) as Record<string, unknown>;
 
 function pickAuditFields(response: Record<string, unknown>): Record<string, unknown> {
-  const { similarity, thresholds, match, decision, liveness } = response;
-  return { similarity, thresholds, match, decision, liveness };
+  const { similarity, thresholds, match, decision, liveness, comparison_type, identity_source } = response;
+  return { similarity, thresholds, match, decision, liveness, comparison_type, identity_source };
 }

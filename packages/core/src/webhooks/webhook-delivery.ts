@@ -48,6 +48,13 @@ export function webhookBody(event: StoredWebhookEvent): string {
   });
 }
 
+/** An event encoded other than the standard JSON body (see `encodeEvent`). */
+export interface EncodedWebhook {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
 
 /**
@@ -67,6 +74,11 @@ export function createWebhookDelivery(ports: {
   /** Uniform in [0, 1): the retry jitter. */
   random: () => number;
   firstRetryDelaySeconds?: number;
+  /**
+   * A per-event body encoding: answers the URL, body and headers for events that are not sent the standard way
+   * (the FaceID-compatible notify form), undefined for the others. A throw counts as a failed attempt (retried).
+   */
+  encodeEvent?: (event: StoredWebhookEvent) => Promise<EncodedWebhook | undefined>;
 }) {
   const { repo, apps, sender, secretBox, clock, crypto } = ports;
   const { random } = ports;
@@ -85,9 +97,21 @@ export function createWebhookDelivery(ports: {
   }
 
   async function deliver(event: ClaimedWebhookEvent): Promise<void> {
-    const app = await apps.find(event.appId);
-    const url = app?.webhookUrl ?? null;
-    if (!url) {
+    // A per-event body encoding (the FaceID-compatible notify form, docs/compat-faceid.md) brings its own URL, body
+    // and headers; every other event is delivered the standard way below.
+    let encoded: EncodedWebhook | undefined;
+    let encodeFailure: string | undefined;
+    try {
+      encoded = await ports.encodeEvent?.(event);
+    } catch (error) {
+      encodeFailure = errorText(error);
+    }
+    // A capture session's notify_url was fixed on the event; otherwise the app's webhook URL now. Either way the
+    // sender resolves and checks the address again before it connects (the SSRF guard).
+    const url = encoded?.url ?? event.targetUrl ?? (await apps.find(event.appId))?.webhookUrl ?? null;
+    // An encoding that failed (a database blip, say) is a failed attempt, retried: the event may have a destination
+    // of its own (a FaceID notify_url) even when the app has no webhook URL, so it is not settled as no_endpoint.
+    if (!url && encodeFailure === undefined) {
       await repo.settle(event, null, {
         status: 'no_endpoint',
         nextAttemptAt: null,
@@ -101,20 +125,25 @@ export function createWebhookDelivery(ports: {
     const timestamp = Math.floor(startedAt.getTime() / 1000);
     let response: WebhookResponse;
     try {
-      const secrets = await signingSecrets(event.appId, startedAt);
-      const signatures = await Promise.all(
-        secrets.map((secret) => signWebhook(secret, { id: event.id, timestamp, body })),
-      );
-      response = await sender.send({
-        url,
-        body,
-        headers: {
-          'content-type': 'application/json',
-          'webhook-id': event.id,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signatures.join(' '),
-        },
-      });
+      if (encodeFailure !== undefined || url === null) throw new Error(encodeFailure ?? 'no destination');
+      if (encoded) {
+        response = await sender.send({ url, body: encoded.body, headers: encoded.headers });
+      } else {
+        const secrets = await signingSecrets(event.appId, startedAt);
+        const signatures = await Promise.all(
+          secrets.map((secret) => signWebhook(secret, { id: event.id, timestamp, body })),
+        );
+        response = await sender.send({
+          url,
+          body,
+          headers: {
+            'content-type': 'application/json',
+            'webhook-id': event.id,
+            'webhook-timestamp': String(timestamp),
+            'webhook-signature': signatures.join(' '),
+          },
+        });
+      }
     } catch (error) {
       response = { statusCode: null, error: errorText(error), responseSnippet: null };
     }
@@ -134,7 +163,7 @@ export function createWebhookDelivery(ports: {
         id: crypto.randomId('wha'),
         eventId: event.id,
         attemptedAt: startedAt.toISOString(),
-        url,
+        url: url ?? '',
         statusCode: response.statusCode,
         latencyMs: endedAt.getTime() - startedAt.getTime(),
         error: response.error,
@@ -164,6 +193,27 @@ export function createWebhookDelivery(ports: {
 
 export type WebhookDelivery = ReturnType<typeof createWebhookDelivery>;
 
+/** A new secret for the app, sealed for storage, and in clear to show once; nothing is stored here. */
+export function prepareWebhookSecret(
+  ports: { secretBox: SecretBox; crypto: Pick<Crypto, 'randomId' | 'randomToken'> },
+  appId: string,
+  now: Date,
+): { stored: StoredWebhookSecret; issued: { id: string; secret: string; createdAt: string } } {
+  const id = ports.crypto.randomId('whsec');
+  const secret = newWebhookSecret(ports.crypto);
+  const createdAt = now.toISOString();
+  return {
+    stored: {
+      id,
+      appId,
+      createdAt,
+      expiresAt: null,
+      secretSealed: ports.secretBox.seal(new TextEncoder().encode(secret), webhookSecretContext(id)),
+    },
+    issued: { id, secret, createdAt },
+  };
+}
+
 /**
  * Issues a new secret for the app; every other secret still signing keeps signing until `othersExpireAt` (the grace
  * period of a rotation; `now` on first issue). Returns the secret in clear: shown once.
@@ -178,18 +228,7 @@ export async function issueWebhookSecret(
   now: Date,
   othersExpireAt: string,
 ): Promise<{ id: string; secret: string; createdAt: string }> {
-  const id = ports.crypto.randomId('whsec');
-  const secret = newWebhookSecret(ports.crypto);
-  const createdAt = now.toISOString();
-  await ports.repo.addSecret(
-    {
-      id,
-      appId,
-      createdAt,
-      expiresAt: null,
-      secretSealed: ports.secretBox.seal(new TextEncoder().encode(secret), webhookSecretContext(id)),
-    },
-    othersExpireAt,
-  );
-  return { id, secret, createdAt };
+  const { stored, issued } = prepareWebhookSecret(ports, appId, now);
+  await ports.repo.addSecret(stored, othersExpireAt);
+  return issued;
 }

@@ -14,6 +14,11 @@ export interface WebhookEvent {
   /** The same JSON the GET endpoint of the subject answers. */
   readonly payload: Record<string, unknown>;
   readonly createdAt: string;
+  /**
+   * A fixed destination, chosen when the event is written: a capture session's `notify_url`. Absent or null: the
+   * app's webhook URL as it is at delivery time (so fixing a wrong URL also reaches pending retries and resends).
+   */
+  readonly targetUrl?: string | null | undefined;
 }
 
 export const webhookDeliveryStatuses = ['pending', 'delivered', 'failed', 'no_endpoint'] as const;
@@ -25,6 +30,7 @@ export type WebhookDeliveryStatus = (typeof webhookDeliveryStatuses)[number];
 
 /** The event with its delivery state. */
 export interface StoredWebhookEvent extends WebhookEvent {
+  readonly targetUrl: string | null;
   readonly status: WebhookDeliveryStatus;
   readonly attempts: number;
   /** When the event became due (written, or resent): retries stop `webhookRetryWindowSeconds` after it. */
@@ -100,7 +106,12 @@ export interface WebhookRepository {
   list(
     orgId: string,
     appId: string,
-    query: { limit: number; after?: WebhookPosition | undefined; type?: string | undefined },
+    query: {
+      limit: number;
+      after?: WebhookPosition | undefined;
+      type?: string | undefined;
+      status?: WebhookDeliveryStatus | undefined;
+    },
   ): Promise<StoredWebhookEvent[]>;
   /** Oldest first. */
   attempts(eventId: string): Promise<WebhookAttempt[]>;

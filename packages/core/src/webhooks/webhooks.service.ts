@@ -6,6 +6,7 @@ import { issueWebhookSecret } from './webhook-delivery.js';
 import type {
   StoredWebhookEvent,
   WebhookAttempt,
+  WebhookDeliveryStatus,
   WebhookPosition,
   WebhookRepository,
   WebhookSecretInfo,
@@ -62,11 +63,21 @@ export function createWebhooks(ports: {
     async listEvents(
       orgId: string,
       appId: string,
-      query: { limit?: number | undefined; after?: WebhookPosition | undefined; type?: string | undefined },
+      query: {
+        limit?: number | undefined;
+        after?: WebhookPosition | undefined;
+        type?: string | undefined;
+        status?: WebhookDeliveryStatus | undefined;
+      },
     ): Promise<WebhookEventPage> {
       await ownApp(orgId, appId);
       const limit = Math.min(Math.max(1, query.limit ?? defaultWebhookPageSize), maxWebhookPageSize);
-      const rows = await repo.list(orgId, appId, { limit: limit + 1, after: query.after, type: query.type });
+      const rows = await repo.list(orgId, appId, {
+        limit: limit + 1,
+        after: query.after,
+        type: query.type,
+        status: query.status,
+      });
       const events = rows.slice(0, limit);
       const last = events.at(-1);
       return { events, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : undefined };

@@ -73,3 +73,57 @@ export function padMetrics(samples: readonly PadSample[], threshold: number): Pa
     apcerWorst,
   };
 }
+
+/** A frame tagged with the presentation (video) it belongs to. */
+export interface PadFrame extends PadSample {
+  readonly video: string;
+}
+
+/**
+ * One sample per video: the mean of its frames' scores (frames of one video are one presentation, strongly
+ * correlated). A video mixing live and spoof frames, or two attack species, is refused. Videos are returned sorted
+ * by id.
+ */
+export function videoSamples(frames: readonly PadFrame[]): (PadSample & { video: string; frames: number })[] {
+  assertScores(
+    'frames.score',
+    frames.map((f) => f.score),
+  );
+  const byVideo = new Map<string, PadFrame[]>();
+  for (const f of frames) byVideo.set(f.video, [...(byVideo.get(f.video) ?? []), f]);
+  return [...byVideo.keys()].sort().map((video) => {
+    const group = byVideo.get(video)!;
+    const first = group[0]!;
+    if (group.some((f) => f.live !== first.live || f.attack !== first.attack)) {
+      throw new RangeError(`video ${video} mixes labels or attack types`);
+    }
+    // A frame without a face (-Infinity) makes the mean -Infinity: the presentation is rejected, as a capture
+    // session would reject it.
+    const score = group.reduce((s, f) => s + f.score, 0) / group.length;
+    return { video, frames: group.length, score, live: first.live, ...(first.attack ? { attack: first.attack } : {}) };
+  });
+}
+
+export interface PadOperatingPoint {
+  /** The highest threshold whose BPCER is at most the target (live iff score ≥ threshold). */
+  readonly threshold: number;
+  readonly bpcer: number;
+  readonly apcer: number;
+  readonly apcerByAttack: Record<string, number>;
+  readonly apcerWorst: number;
+}
+
+/**
+ * APCER per attack species at the operating point where BPCER ≤ `maxBpcer` (e.g. 0.05): the threshold is set from
+ * the live scores alone, so that at most ⌊maxBpcer·N_live⌋ live samples fall below it.
+ */
+export function apcerAtBpcer(samples: readonly PadSample[], maxBpcer: number): PadOperatingPoint {
+  if (!(maxBpcer >= 0 && maxBpcer < 1)) throw new RangeError(`maxBpcer must be in [0, 1), got ${maxBpcer}`);
+  const live = samples.filter((s) => s.live).map((s) => s.score);
+  if (live.length === 0) throw new RangeError('an operating point needs live samples');
+  const sorted = [...live].sort((a, b) => a - b);
+  const allowed = Math.floor(maxBpcer * live.length * (1 + 1e-12));
+  const threshold = sorted[allowed]!;
+  const m = padMetrics(samples, threshold);
+  return { threshold, bpcer: m.bpcer, apcer: m.apcer, apcerByAttack: m.apcerByAttack, apcerWorst: m.apcerWorst };
+}

@@ -1,3 +1,4 @@
+import { faceRegionMeanRgb } from '../liveness/face-color.js';
 import { performance } from 'node:perf_hooks';
 import type ort from 'onnxruntime-node';
 import {
@@ -16,10 +17,15 @@ import { decodeImage, defaultImageLimits, type ImageLimits } from '../image/deco
 import type { Box, FivePoints, Point } from '../image/rgb-image.js';
 import { detectLandmarks68, fivePointsFrom68, landmark68Spec } from '../landmarks/landmark68.js';
 import { defaultLivenessThreshold, livenessScore, livenessSpec } from '../liveness/minifasnet-liveness.js';
+import { cnnKey, padModelScore, parsePadModel, type PadModel, type PadRawFeatures } from '../liveness/pad-model.js';
+import { textureFeatures } from '../liveness/texture-features.js';
+import type { LivenessResult } from '../liveness/liveness-result.js';
 import { frameGeometry, qualityScore, type FrameAnalysis } from '../liveness/frame-analysis.js';
 import { openVerifiedSession } from '../models/model-files.js';
 import { assessQuality, defaultQualityThresholds, type FaceQuality } from '../quality/face-quality.js';
 import type { FaceTemplate } from './face-template.js';
+
+export type { LivenessResult } from '../liveness/liveness-result.js';
 
 export interface AnalyzeOptions {
   /** When false (the default), an image with more than one face is refused with `face.multiple`. */
@@ -31,6 +37,16 @@ export interface AnalyzeOptions {
   readonly primaryFace?: 'largest' | 'central';
   /** Run the single-image presentation-attack model on the chosen face (default true). */
   readonly liveness?: boolean;
+  /**
+   * Also return the raw inputs of a fused PAD model (`FaceAnalysis.pad`): the network's live probability at these
+   * crop scales and the texture features. For training and measurement (`visage train pad`, `visage bench pad`).
+   */
+  readonly padFeatures?: { readonly cnnScales: readonly number[] };
+  /**
+   * Also give the fused passive-liveness score (`liveness.fused`) when the analyzer has a PAD model. Default false
+   * for `analyze` (a compare does not pay for it), always on for `analyzeFrame`.
+   */
+  readonly fusedLiveness?: boolean;
 }
 
 export interface DetectedFace {
@@ -46,7 +62,9 @@ export interface FaceAnalysis {
   readonly chosen: number;
   readonly template: FaceTemplate;
   readonly quality: FaceQuality;
-  readonly liveness?: { readonly score: number; readonly threshold: number; readonly live: boolean };
+  readonly liveness?: LivenessResult;
+  /** Present when `AnalyzeOptions.padFeatures` asked for it. */
+  readonly pad?: PadRawFeatures;
   readonly timings_ms: Record<'decode' | 'detect' | 'landmarks' | 'embed' | 'liveness' | 'total', number>;
 }
 
@@ -56,6 +74,8 @@ export interface AnalyzerConfig {
   readonly imageLimits?: ImageLimits;
   readonly detector?: DetectorOptions;
   readonly livenessThreshold?: number;
+  /** The fused passive-liveness model (a parsed artefact); without it only the network's score is given. */
+  readonly padModel?: PadModel;
 }
 
 /** One thread's worth of the face pipeline: owns one session per model. Create once, reuse for every image. */
@@ -93,12 +113,13 @@ export async function createFaceAnalyzer(config: AnalyzerConfig): Promise<FaceAn
   const imageLimits = config.imageLimits ?? defaultImageLimits;
   const detectorOptions = config.detector ?? defaultDetectorOptions;
   const livenessThreshold = config.livenessThreshold ?? defaultLivenessThreshold;
+  const padModel = config.padModel === undefined ? undefined : parsePadModel(config.padModel);
 
   const run = async (
     bytes: Uint8Array,
     options: AnalyzeOptions,
     frame = false,
-  ): Promise<{ analysis: FaceAnalysis; landmarks68: Point[] } | FrameAnalysis> => {
+  ): Promise<{ analysis: FaceAnalysis; landmarks68: Point[]; faceRgb: [number, number, number] } | FrameAnalysis> => {
     const t0 = performance.now();
     const img = await decodeImage(bytes, imageLimits);
     const t1 = performance.now();
@@ -126,14 +147,54 @@ export async function createFaceAnalyzer(config: AnalyzerConfig): Promise<FaceAn
       await embedDlibChip(dlibEmbedder, dlibChip(img, landmarks68[chosen]!)),
     );
     const t4 = performance.now();
-    const liveness =
+    const model = options.liveness !== false && options.fusedLiveness === true ? padModel : undefined;
+    const wantPad = options.padFeatures !== undefined || model !== undefined;
+    const scales = [
+      ...new Set([
+        livenessSpec.cropScale,
+        ...(options.padFeatures?.cnnScales ?? []),
+        ...(model?.features.cnnScales ?? []),
+      ]),
+    ];
+    const cnn: Record<string, number> = {};
+    if (options.liveness !== false || wantPad) {
+      for (const s of scales) cnn[cnnKey(s)] = await livenessScore(antiSpoof, img, face.box, s);
+    }
+    const needTexture = options.padFeatures !== undefined || (model?.features.textureBlocks.length ?? 0) > 0;
+    const pad: PadRawFeatures | undefined = wantPad
+      ? {
+          cnn,
+          texture: needTexture
+            ? Array.from(
+                textureFeatures(
+                  img,
+                  face.box,
+                  options.padFeatures !== undefined || model?.features.textureBlocks.includes('freq') === true,
+                ),
+              )
+            : [],
+        }
+      : undefined;
+    const score = cnn[cnnKey(livenessSpec.cropScale)]!;
+    const fusedScore = model && pad ? padModelScore(model, pad) : undefined;
+    const liveness: LivenessResult | undefined =
       options.liveness === false
         ? undefined
-        : await livenessScore(antiSpoof, img, face.box).then((score) => ({
+        : {
             score,
             threshold: livenessThreshold,
             live: score >= livenessThreshold,
-          }));
+            ...(model && fusedScore !== undefined
+              ? {
+                  fused: {
+                    model: model.id,
+                    score: fusedScore,
+                    threshold: model.threshold,
+                    live: fusedScore >= model.threshold,
+                  },
+                }
+              : {}),
+          };
     const t5 = performance.now();
     const quality = assessQuality(img, face.box, face.landmarks, defaultQualityThresholds);
     const t6 = performance.now();
@@ -144,6 +205,7 @@ export async function createFaceAnalyzer(config: AnalyzerConfig): Promise<FaceAn
       template: { model: templateModelId, vector },
       quality,
       ...(liveness ? { liveness } : {}),
+      ...(options.padFeatures && pad ? { pad } : {}),
       timings_ms: {
         decode: round(t1 - t0),
         detect: round(t2 - t1),
@@ -153,7 +215,7 @@ export async function createFaceAnalyzer(config: AnalyzerConfig): Promise<FaceAn
         total: round(t6 - t0),
       },
     };
-    return { analysis, landmarks68: landmarks68[chosen]! };
+    return { analysis, landmarks68: landmarks68[chosen]!, faceRgb: faceRegionMeanRgb(img, face.box) };
   };
 
   return {
@@ -163,10 +225,14 @@ export async function createFaceAnalyzer(config: AnalyzerConfig): Promise<FaceAn
       return out.analysis;
     },
     async analyzeFrame(bytes) {
-      const out = await run(bytes, { allowMultipleFaces: true, primaryFace: 'largest', liveness: true }, true);
+      const out = await run(
+        bytes,
+        { allowMultipleFaces: true, primaryFace: 'largest', liveness: true, fusedLiveness: true },
+        true,
+      );
       if (!('analysis' in out)) return out;
       const t0 = performance.now();
-      const { analysis, landmarks68 } = out;
+      const { analysis, landmarks68, faceRgb } = out;
       const face = analysis.faces[analysis.chosen]!;
       const geometry = frameGeometry(landmarks68);
       const t1 = performance.now();
@@ -180,6 +246,7 @@ export async function createFaceAnalyzer(config: AnalyzerConfig): Promise<FaceAn
           template: analysis.template,
           quality: { ...analysis.quality, score: qualityScore(analysis.quality) },
           liveness: analysis.liveness!,
+          faceRgb,
         },
         timings_ms: {
           ...analysis.timings_ms,

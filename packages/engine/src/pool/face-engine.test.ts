@@ -191,7 +191,8 @@ describe('face engine: models fail closed', () => {
   async function copyModels(): Promise<string> {
     const target = await mkdtemp(join(dir, 'm-'));
     for (const file of await readdir(defaultModelDir())) {
-      if (file.endsWith('.onnx')) await copyFile(join(defaultModelDir(), file), join(target, file));
+      // Every catalog file: the ONNX models and the OCR dictionary.
+      if (/\.(onnx|txt)$/.test(file)) await copyFile(join(defaultModelDir(), file), join(target, file));
     }
     return target;
   }

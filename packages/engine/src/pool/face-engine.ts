@@ -7,6 +7,8 @@ import { EngineError } from '../errors.js';
 import { defaultImageLimits, type ImageLimits } from '../image/decode-image.js';
 import { modelFileNames, readVerifiedModel } from '../models/model-files.js';
 import type { FrameAnalysis } from '../liveness/frame-analysis.js';
+import { loadPadModel } from '../defaults.js';
+import { parsePadModel, type PadModel } from '../liveness/pad-model.js';
 import type { AnalyzerConfig, AnalyzeOptions, FaceAnalysis } from '../pipeline/face-analyzer.js';
 import type { WorkerReply, WorkerSpan, WorkerTask } from './worker-protocol.js';
 
@@ -20,6 +22,11 @@ export interface FaceEngineOptions {
   readonly jobTimeoutMs?: number;
   readonly imageLimits?: ImageLimits;
   readonly livenessThreshold?: number;
+  /**
+   * The fused passive-liveness model; every liveness result then also carries `liveness.fused`. Default: the one
+   * shipped with the engine (`loadPadModel()`, fails closed when it is missing or malformed); `null`: none.
+   */
+  readonly padModel?: PadModel | null;
   /** onnxruntime threads per session in each worker (default 1). */
   readonly intraOpThreads?: number;
 }
@@ -38,6 +45,7 @@ export interface FaceEngine {
  */
 export async function createFaceEngine(options: FaceEngineOptions): Promise<FaceEngine> {
   await Promise.all(modelFileNames.map((file) => readVerifiedModel(options.modelDir, file)));
+  const padModel = options.padModel === undefined ? await loadPadModel() : options.padModel;
   const workers = options.workers ?? availableParallelism();
   const jobTimeoutMs = options.jobTimeoutMs ?? 30_000;
   const maxQueue = options.maxQueue ?? workers * 64;
@@ -51,6 +59,7 @@ export async function createFaceEngine(options: FaceEngineOptions): Promise<Face
     intraOpThreads: options.intraOpThreads ?? 1,
     imageLimits: options.imageLimits ?? defaultImageLimits,
     ...(options.livenessThreshold === undefined ? {} : { livenessThreshold: options.livenessThreshold }),
+    ...(padModel === null ? {} : { padModel: parsePadModel(padModel) }),
   };
   const pool = new Piscina({
     filename: new URL('./engine-worker.js', import.meta.url).href,

@@ -30,8 +30,9 @@ export interface ResolvedTarget {
   readonly family: 4 | 6;
 }
 
+/** The refused address is for the operator's log only: telling the caller would map the internal network. */
 const refused = (reason: string, address?: string) =>
-  new DomainError('webhook.url_refused', { reason, ...(address === undefined ? {} : { address }) });
+  new DomainError('webhook.url_refused', { reason }, address === undefined ? undefined : { address });
 
 /**
  * Only global unicast addresses: no loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (including
@@ -102,10 +103,10 @@ export function createWebhookSender(options: WebhookTargetOptions): WebhookSende
         target = await resolveWebhookTarget(url, options);
       } catch (error) {
         const reason = error instanceof DomainError ? String(error.details?.['reason'] ?? error.code) : String(error);
-        const address = error instanceof DomainError ? error.details?.['address'] : undefined;
+        // The attempt's error is shown to the app's owner: the internal address stays out of it.
         return {
           statusCode: null,
-          error: `refused: ${reason}${address === undefined ? '' : ` (${String(address)})`}`,
+          error: `refused: ${reason}`,
           responseSnippet: null,
         };
       }

@@ -42,6 +42,15 @@ function isPostgresUrl(text: string): boolean {
   }
 }
 
+function isRedisUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
@@ -104,6 +113,10 @@ const cidrList = z.string().transform((text, ctx): readonly string[] => {
   return entries;
 });
 
+/** Who may read /metrics (VISAGE_METRICS). */
+export const metricsAccessModes = ['off', 'loopback', 'token'] as const;
+export type MetricsAccess = (typeof metricsAccessModes)[number];
+
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
@@ -137,6 +150,17 @@ export const configSchema = z.object({
       'PostgreSQL connection URL (`postgres://user:password@host:5432/db`) for production and for several server ' +
         'processes sharing one database. Requires VISAGE_MASTER_KEY.',
     ),
+  REDIS_URL: z
+    .string()
+    .refine(isRedisUrl, { error: 'must be a redis:// (or rediss://) URL' })
+    .optional()
+    .meta({ secret: true, defaultText: 'unset: shared limits live in PostgreSQL' })
+    .describe(
+      'Redis connection URL (`redis://[:password@]host:6379[/db]`, `rediss://` for TLS). With DATABASE_URL, the ' +
+        'request limits every server process shares (API keys’ rate and concurrency, sign-in, password-reset, ' +
+        'registration and capture-page throttles) are kept in Redis instead of PostgreSQL; see docs/operations.md. ' +
+        'Refused without DATABASE_URL: SQLite runs one process, which keeps its limits in memory.',
+    ),
   VISAGE_MASTER_KEY: z
     .string()
     .refine((key) => decodeMasterKey(key) !== undefined, {
@@ -168,6 +192,15 @@ export const configSchema = z.object({
     .optional()
     .meta({ defaultText: '16 × VISAGE_ENGINE_WORKERS' })
     .describe('Jobs waiting for a worker before new requests are refused with `service.overloaded`.'),
+  VISAGE_PASSIVE_LIVENESS: z
+    .enum(['network', 'fused'], { error: 'must be one of network, fused' })
+    .prefault('network')
+    .describe(
+      'The passive anti-spoofing signal of capture sessions: `network` (the anti-spoofing network alone) or `fused` ' +
+        '(the network at two crops plus texture cues, `packages/engine/pad-model/`: far stronger against prints and ' +
+        'screen replays on the dev data, but it also turns some real faces away and costs about 2× per frame; ' +
+        'docs/liveness.md).',
+    ),
   VISAGE_ENGINE_TIMEOUT_MS: wholeNumber(100, 600_000)
     .prefault('30000')
     .describe('Longest time one inference job may take; past it the job fails with `service.timeout`.'),
@@ -220,9 +253,36 @@ export const configSchema = z.object({
       'Seconds between runs of the sweeper that deletes expired results, images, nonces and sessions and ' +
         'releases stale balance holds.',
     ),
+  VISAGE_RESERVATION_TIMEOUT_SECONDS: wholeNumber(10, DAY)
+    .prefault(String(15 * 60))
+    .describe(
+      'Age in seconds after which the sweeper voids a balance hold still held: its call was interrupted (a crashed ' +
+        'or killed process). Keep it well above the slowest call (default 15 minutes).',
+    ),
   VISAGE_SHUTDOWN_GRACE_MS: wholeNumber(0, 600_000)
     .prefault('10000')
     .describe('On SIGTERM/SIGINT, how long requests in flight may take to finish before the process exits.'),
+  VISAGE_DRAIN_DELAY_MS: wholeNumber(0, 600_000)
+    .prefault('0')
+    .describe(
+      'On SIGTERM/SIGINT, how long the process keeps serving, with `/readyz` answering 503, before it stops ' +
+        'accepting connections: set it to a little more than the load balancer’s health-check interval when the ' +
+        'balancer probes `/readyz` (docs/operations.md). 0 stops accepting at once.',
+    ),
+  VISAGE_METRICS: z
+    .enum(metricsAccessModes, { error: `must be one of ${metricsAccessModes.join(', ')}` })
+    .prefault('loopback')
+    .describe(
+      'Who may read `/metrics` (Prometheus text format): `off` (not served: 404), `loopback` (clients connecting ' +
+        'from 127.0.0.0/8 or ::1 only, judged by the socket address, never by X-Forwarded-For), or `token` ' +
+        '(any address presenting `Authorization: Bearer <VISAGE_METRICS_TOKEN>`).',
+    ),
+  VISAGE_METRICS_TOKEN: z
+    .string()
+    .min(16, { error: 'must be at least 16 characters' })
+    .optional()
+    .meta({ secret: true, defaultText: 'unset' })
+    .describe('The bearer token `/metrics` requires when VISAGE_METRICS is `token` (at least 16 characters).'),
   VISAGE_SECURE_COOKIES: boolean()
     .prefault('false')
     .describe(
@@ -303,6 +363,41 @@ export const configSchema = z.object({
       'After a webhook secret is rotated, how long the old secret keeps signing beside the new one, in seconds ' +
         '(default 1 day).',
     ),
+  VISAGE_IDENTITY_SOURCE_URL: z
+    .string()
+    .refine(isHttpUrl, { error: 'must be an http:// or https:// URL without query or fragment' })
+    .optional()
+    .meta({ defaultText: 'unset: the built-in identity registry' })
+    .describe(
+      'An external authoritative identity source that registry comparisons (`comparison: { type: "registry" }`) ' +
+        'ask instead of the built-in registry: POST name + ID number, answer match (with a photo), not_found or ' +
+        'name_mismatch (contract in docs/identity-sources.md). The operator’s own service: internal addresses are allowed.',
+    ),
+  VISAGE_IDENTITY_SOURCE_TOKEN: z
+    .string()
+    .min(16)
+    .optional()
+    .meta({ secret: true, defaultText: 'unset: no Authorization header' })
+    .describe('Sent to VISAGE_IDENTITY_SOURCE_URL as `Authorization: Bearer <token>` (at least 16 characters).'),
+  VISAGE_IDENTITY_SOURCE_TIMEOUT_MS: wholeNumber(100, 60_000)
+    .prefault('5000')
+    .describe(
+      'How long a registry comparison waits for VISAGE_IDENTITY_SOURCE_URL; a slower answer fails the call with ' +
+        '503 registry.source_unavailable (not charged).',
+    ),
+  VISAGE_REGISTRY_REFUSALS_PER_KEY_PER_DAY: wholeNumber(1, 1_000_000)
+    .prefault('100')
+    .describe(
+      'Refused registry comparisons (registry.not_found / registry.name_mismatch) one live key may get per UTC ' +
+        'day; past it, its registry comparisons are answered 429 registry.refusals_exceeded until the day ends ' +
+        '(bounds probing which name goes with which ID number; counted in the database, across processes).',
+    ),
+  VISAGE_FACEID_SIGN_MAX_SECONDS: wholeNumber(60, 365 * DAY)
+    .prefault(String(30 * DAY))
+    .describe(
+      'The longest a reusable FaceID `sign` may live: `expire_time - current_time` in seconds (default 30 days, the ' +
+        'longest key-rotation grace). A longer one is refused as signature.invalid (docs/compat-faceid.md).',
+    ),
   VISAGE_REGISTRATIONS_PER_IP_PER_HOUR: wholeNumber(1, 100_000)
     .prefault('10')
     .describe(
@@ -319,6 +414,10 @@ export const configVariables = Object.keys(configSchema.shape) as ConfigVariable
 export const otherVisageVariables = Object.freeze({
   VISAGE_DEBUG: 'CLI: print the stack trace of an unexpected error (`cli.internal`).',
   VISAGE_TEST_POSTGRES_URL: 'Tests: the PostgreSQL server the storage tests use.',
+  VISAGE_API_URL: 'CLI remote commands (`visage sessions …`): the Visage server to call when `--remote` is not given.',
+  VISAGE_KEY_ID: 'CLI remote commands (`visage compare --remote`, `visage sessions …`): the API key id.',
+  VISAGE_KEY_SECRET:
+    'CLI remote commands: the API key’s secret (read from the environment only, never from the command line).',
 } as const);
 
 /** Whether a variable's value must never appear in messages or logs. */

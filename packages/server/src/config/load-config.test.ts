@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       engineWorkers: availableParallelism(),
       engineMaxQueue: availableParallelism() * 16,
       engineTimeoutMs: 30_000,
+      passiveLiveness: 'network',
       bodyLimitBytes: 30 * 1024 * 1024,
       logLevel: 'info',
       trustProxy: false,
@@ -42,7 +43,11 @@ describe('loadConfig', () => {
       keyRotationGraceSeconds: 86_400,
       sessionTtlSeconds: 43_200,
       sweepIntervalSeconds: 60,
+      reservationTimeoutSeconds: 900,
       shutdownGraceMs: 10_000,
+      drainDelayMs: 0,
+      metrics: 'loopback',
+      metricsToken: undefined,
       secureCookies: false,
       publicUrl: 'http://127.0.0.1:8080',
       operatorName: 'Visage',
@@ -56,6 +61,11 @@ describe('loadConfig', () => {
       webhookFirstRetrySeconds: 30,
       webhookSecretGraceSeconds: 86_400,
       webhookRetentionDays: 30,
+      identitySourceUrl: undefined,
+      identitySourceToken: undefined,
+      identitySourceTimeoutMs: 5000,
+      registryRefusalsPerKeyPerDay: 100,
+      faceIdSignMaxSeconds: 2_592_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -72,6 +82,7 @@ describe('loadConfig', () => {
       VISAGE_ENGINE_WORKERS: '3',
       VISAGE_ENGINE_MAX_QUEUE: '100',
       VISAGE_ENGINE_TIMEOUT_MS: '5000',
+      VISAGE_PASSIVE_LIVENESS: 'fused',
       VISAGE_BODY_LIMIT_BYTES: '1048576',
       VISAGE_LOG_LEVEL: 'debug',
       VISAGE_TRUST_PROXY: '10.0.0.0/8, 192.168.0.1',
@@ -85,6 +96,9 @@ describe('loadConfig', () => {
       VISAGE_SESSION_TTL_SECONDS: '600',
       VISAGE_SWEEP_INTERVAL_SECONDS: '5',
       VISAGE_SHUTDOWN_GRACE_MS: '0',
+      VISAGE_DRAIN_DELAY_MS: '5000',
+      VISAGE_METRICS: 'token',
+      VISAGE_METRICS_TOKEN: 'a-long-enough-metrics-token',
       VISAGE_SECURE_COOKIES: 'true',
       VISAGE_PUBLIC_URL: 'https://visage.example.com/',
       VISAGE_OPERATOR_NAME: ' Example Cloud Ltd ',
@@ -98,6 +112,11 @@ describe('loadConfig', () => {
       VISAGE_WEBHOOK_FIRST_RETRY_SECONDS: '1',
       VISAGE_WEBHOOK_SECRET_GRACE_SECONDS: '600',
       VISAGE_WEBHOOK_RETENTION_DAYS: '7',
+      VISAGE_IDENTITY_SOURCE_URL: 'http://10.1.2.3:8000/identities/lookup',
+      VISAGE_IDENTITY_SOURCE_TOKEN: 'a-long-enough-bearer-token',
+      VISAGE_IDENTITY_SOURCE_TIMEOUT_MS: '2000',
+      VISAGE_REGISTRY_REFUSALS_PER_KEY_PER_DAY: '20',
+      VISAGE_FACEID_SIGN_MAX_SECONDS: '86400',
     });
     expect(config).toEqual({
       port: 9000,
@@ -110,6 +129,7 @@ describe('loadConfig', () => {
       engineWorkers: 3,
       engineMaxQueue: 100,
       engineTimeoutMs: 5000,
+      passiveLiveness: 'fused',
       bodyLimitBytes: 1_048_576,
       logLevel: 'debug',
       trustProxy: ['10.0.0.0/8', '192.168.0.1'],
@@ -122,7 +142,11 @@ describe('loadConfig', () => {
       keyRotationGraceSeconds: 0,
       sessionTtlSeconds: 600,
       sweepIntervalSeconds: 5,
+      reservationTimeoutSeconds: 900,
       shutdownGraceMs: 0,
+      drainDelayMs: 5000,
+      metrics: 'token',
+      metricsToken: 'a-long-enough-metrics-token',
       secureCookies: true,
       publicUrl: 'https://visage.example.com',
       operatorName: 'Example Cloud Ltd',
@@ -136,6 +160,11 @@ describe('loadConfig', () => {
       webhookFirstRetrySeconds: 1,
       webhookSecretGraceSeconds: 600,
       webhookRetentionDays: 7,
+      identitySourceUrl: 'http://10.1.2.3:8000/identities/lookup',
+      identitySourceToken: 'a-long-enough-bearer-token',
+      identitySourceTimeoutMs: 2000,
+      registryRefusalsPerKeyPerDay: 20,
+      faceIdSignMaxSeconds: 86_400,
     });
     expect(Object.isFrozen(config.trustProxy)).toBe(true);
   });
@@ -154,6 +183,21 @@ describe('loadConfig', () => {
     });
     const config = loadConfig({ VISAGE_SMTP_URL: 'smtp://mailer:hunter2@smtp.example.com:587' });
     expect(redactedConfig(config).smtpUrl).toBe('smtp://mailer:***@smtp.example.com:587');
+  });
+
+  it('checks the metrics settings, requires the token in token mode, and never echoes it', () => {
+    expect(loadConfig({ VISAGE_METRICS: 'off' }).metrics).toBe('off');
+    expect(problemsOf({ VISAGE_METRICS: 'public' })).toEqual({
+      VISAGE_METRICS: 'must be one of off, loopback, token (got "public")',
+    });
+    expect(problemsOf({ VISAGE_METRICS: 'token' })).toEqual({
+      VISAGE_METRICS_TOKEN: expect.stringMatching(/^required when VISAGE_METRICS is token/),
+    });
+    const problems = problemsOf({ VISAGE_METRICS: 'token', VISAGE_METRICS_TOKEN: 'short-s3cret' });
+    expect(problems).toEqual({ VISAGE_METRICS_TOKEN: 'must be at least 16 characters' });
+    const config = loadConfig({ VISAGE_METRICS: 'token', VISAGE_METRICS_TOKEN: 'a-long-enough-metrics-token' });
+    expect(redactedConfig(config).metricsToken).toBe('[redacted]');
+    expect(JSON.stringify(redactedConfig(config))).not.toContain('a-long-enough-metrics-token');
   });
 
   it('derives the queue bound from the number of workers', () => {
@@ -219,6 +263,20 @@ describe('loadConfig', () => {
   it('requires the master key with PostgreSQL', () => {
     expect(problemsOf({ DATABASE_URL: 'postgres://db/visage' })).toEqual({
       VISAGE_MASTER_KEY: expect.stringMatching(/^required when DATABASE_URL is set/),
+    });
+  });
+
+  it('takes REDIS_URL (not VISAGE_-prefixed) with PostgreSQL only, checks it, and never shows its password', () => {
+    const postgres = { DATABASE_URL: 'postgres://db/visage', VISAGE_MASTER_KEY: masterKey };
+    const config = loadConfig({ ...postgres, REDIS_URL: 'redis://:hunter2@cache:6379/2' });
+    expect(config.redisUrl).toBe('redis://:hunter2@cache:6379/2');
+    expect(redactedConfig(config).redisUrl).toBe('redis://:***@cache:6379/2');
+    expect(loadConfig(postgres).redisUrl).toBeUndefined();
+    expect(problemsOf({ ...postgres, REDIS_URL: 'http://:hunter2@cache:6379' })).toEqual({
+      REDIS_URL: 'must be a redis:// (or rediss://) URL',
+    });
+    expect(problemsOf({ REDIS_URL: 'redis://cache:6379' })).toEqual({
+      REDIS_URL: expect.stringMatching(/^only used with DATABASE_URL/),
     });
   });
 

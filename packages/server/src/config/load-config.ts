@@ -5,6 +5,7 @@ import {
   configVariables,
   isSecretVariable,
   type LogLevel,
+  type MetricsAccess,
   otherVisageVariables,
   type ConfigVariable,
   type TrustProxy,
@@ -20,6 +21,8 @@ export interface Config {
   readonly dataDir: string;
   /** DATABASE_URL (postgres://…); undefined means SQLite under `dataDir`. */
   readonly databaseUrl: string | undefined;
+  /** REDIS_URL (redis://…): shared limits in Redis; undefined means PostgreSQL (or memory, on SQLite). */
+  readonly redisUrl: string | undefined;
   /** VISAGE_MASTER_KEY as given (base64 of 32 bytes, already checked); read it with `loadMasterKey`. */
   readonly masterKey: string | undefined;
   /** VISAGE_MODEL_DIR; undefined means the engine's default. */
@@ -31,6 +34,8 @@ export interface Config {
   /** VISAGE_ENGINE_MAX_QUEUE (default: 16 per worker). */
   readonly engineMaxQueue: number;
   readonly engineTimeoutMs: number;
+  /** VISAGE_PASSIVE_LIVENESS: which passive anti-spoofing signal capture sessions hold frames against. */
+  readonly passiveLiveness: 'network' | 'fused';
   readonly bodyLimitBytes: number;
   readonly logLevel: LogLevel;
   /** Fastify's `trustProxy`: false, true, a hop count or proxy addresses/CIDRs. */
@@ -44,7 +49,15 @@ export interface Config {
   readonly keyRotationGraceSeconds: number;
   readonly sessionTtlSeconds: number;
   readonly sweepIntervalSeconds: number;
+  /** VISAGE_RESERVATION_TIMEOUT_SECONDS: the sweeper voids holds older than this (their call was interrupted). */
+  readonly reservationTimeoutSeconds: number;
   readonly shutdownGraceMs: number;
+  /** VISAGE_DRAIN_DELAY_MS: after SIGTERM, serve this long with /readyz at 503 before closing the listener. */
+  readonly drainDelayMs: number;
+  /** VISAGE_METRICS: who may read /metrics. */
+  readonly metrics: MetricsAccess;
+  /** VISAGE_METRICS_TOKEN (secret): the bearer token of `metrics: 'token'`. */
+  readonly metricsToken: string | undefined;
   readonly secureCookies: boolean;
   /** VISAGE_PUBLIC_URL without a trailing slash (default http://127.0.0.1:<port>): links in mails start with it. */
   readonly publicUrl: string;
@@ -66,6 +79,15 @@ export interface Config {
   readonly webhookSecretGraceSeconds: number;
   /** VISAGE_WEBHOOK_RETENTION_DAYS: the sweeper deletes settled webhook events older than this. */
   readonly webhookRetentionDays: number;
+  /** VISAGE_IDENTITY_SOURCE_URL; undefined means the built-in identity registry (docs/identity-sources.md). */
+  readonly identitySourceUrl: string | undefined;
+  /** VISAGE_IDENTITY_SOURCE_TOKEN (secret): the bearer token for the identity source. */
+  readonly identitySourceToken: string | undefined;
+  readonly identitySourceTimeoutMs: number;
+  /** VISAGE_REGISTRY_REFUSALS_PER_KEY_PER_DAY: a live key's daily cap of refused registry comparisons. */
+  readonly registryRefusalsPerKeyPerDay: number;
+  /** VISAGE_FACEID_SIGN_MAX_SECONDS: the longest `expire_time - current_time` of a reusable FaceID sign. */
+  readonly faceIdSignMaxSeconds: number;
 }
 
 /** Command-line flags, which win over the environment. */
@@ -130,6 +152,18 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
         'required when DATABASE_URL is set: every server process must share one key (make one with `openssl rand -base64 32`)',
     });
   }
+  if (input.VISAGE_METRICS === 'token' && input.VISAGE_METRICS_TOKEN === undefined) {
+    problems.push({
+      variable: 'VISAGE_METRICS_TOKEN',
+      problem: 'required when VISAGE_METRICS is token (make one with `openssl rand -base64 32`)',
+    });
+  }
+  if (input.REDIS_URL !== undefined && input.DATABASE_URL === undefined) {
+    problems.push({
+      variable: 'REDIS_URL',
+      problem: 'only used with DATABASE_URL: SQLite serves one process, which keeps its limits in memory',
+    });
+  }
   const known = new Set<string>([...configVariables, ...Object.keys(otherVisageVariables)]);
   for (const name of Object.keys(env)
     .filter((n) => n.startsWith('VISAGE_') && !known.has(n))
@@ -149,12 +183,14 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     host: v.HOST,
     dataDir: resolve(v.VISAGE_DATA_DIR),
     databaseUrl: v.DATABASE_URL,
+    redisUrl: v.REDIS_URL,
     masterKey: v.VISAGE_MASTER_KEY?.trim(),
     modelDir: v.VISAGE_MODEL_DIR === undefined ? undefined : resolve(v.VISAGE_MODEL_DIR),
     calibrationPath: v.VISAGE_CALIBRATION === undefined ? undefined : resolve(v.VISAGE_CALIBRATION),
     engineWorkers,
     engineMaxQueue: v.VISAGE_ENGINE_MAX_QUEUE ?? engineWorkers * 16,
     engineTimeoutMs: v.VISAGE_ENGINE_TIMEOUT_MS,
+    passiveLiveness: v.VISAGE_PASSIVE_LIVENESS,
     bodyLimitBytes: v.VISAGE_BODY_LIMIT_BYTES,
     logLevel: v.VISAGE_LOG_LEVEL,
     trustProxy,
@@ -167,7 +203,11 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     keyRotationGraceSeconds: v.VISAGE_KEY_ROTATION_GRACE_SECONDS,
     sessionTtlSeconds: v.VISAGE_SESSION_TTL_SECONDS,
     sweepIntervalSeconds: v.VISAGE_SWEEP_INTERVAL_SECONDS,
+    reservationTimeoutSeconds: v.VISAGE_RESERVATION_TIMEOUT_SECONDS,
     shutdownGraceMs: v.VISAGE_SHUTDOWN_GRACE_MS,
+    drainDelayMs: v.VISAGE_DRAIN_DELAY_MS,
+    metrics: v.VISAGE_METRICS,
+    metricsToken: v.VISAGE_METRICS_TOKEN,
     secureCookies: v.VISAGE_SECURE_COOKIES,
     publicUrl: (v.VISAGE_PUBLIC_URL ?? `http://127.0.0.1:${v.PORT}`).replace(/\/+$/, ''),
     operatorName: v.VISAGE_OPERATOR_NAME,
@@ -181,6 +221,11 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     webhookFirstRetrySeconds: v.VISAGE_WEBHOOK_FIRST_RETRY_SECONDS,
     webhookSecretGraceSeconds: v.VISAGE_WEBHOOK_SECRET_GRACE_SECONDS,
     webhookRetentionDays: v.VISAGE_WEBHOOK_RETENTION_DAYS,
+    identitySourceUrl: v.VISAGE_IDENTITY_SOURCE_URL,
+    identitySourceToken: v.VISAGE_IDENTITY_SOURCE_TOKEN,
+    identitySourceTimeoutMs: v.VISAGE_IDENTITY_SOURCE_TIMEOUT_MS,
+    registryRefusalsPerKeyPerDay: v.VISAGE_REGISTRY_REFUSALS_PER_KEY_PER_DAY,
+    faceIdSignMaxSeconds: v.VISAGE_FACEID_SIGN_MAX_SECONDS,
   } satisfies Config);
 }
 
@@ -190,7 +235,11 @@ export function redactedConfig(config: Config): Config {
     ...config,
     masterKey: config.masterKey === undefined ? undefined : '[redacted]',
     databaseUrl: config.databaseUrl === undefined ? undefined : redactUrl(config.databaseUrl),
+    redisUrl: config.redisUrl === undefined ? undefined : redactUrl(config.redisUrl),
     smtpUrl: config.smtpUrl === undefined ? undefined : redactUrl(config.smtpUrl),
+    identitySourceUrl: config.identitySourceUrl === undefined ? undefined : redactUrl(config.identitySourceUrl),
+    identitySourceToken: config.identitySourceToken === undefined ? undefined : '[redacted]',
+    metricsToken: config.metricsToken === undefined ? undefined : '[redacted]',
   });
 }
 

@@ -41,6 +41,7 @@ export function createFaceEnginePort(engine: FaceEngine, calibration: Calibratio
         template: { model: face.template.model, vector: Array.from(face.template.vector) },
         quality: { pass: face.quality.pass, reasons: face.quality.reasons, score: face.quality.score },
         liveness: face.liveness,
+        ...(face.faceRgb ? { faceRgb: face.faceRgb } : {}),
       };
     },
     compare(a, b) {

@@ -21,7 +21,9 @@ let engine: FaceEngine;
 let port: FaceEnginePort;
 
 beforeAll(async () => {
-  engine = await createFaceEngine({ modelDir: defaultModelDir(), workers: 1 });
+  // The network's passive score alone (VISAGE_PASSIVE_LIVENESS=network), so each case isolates the check it names:
+  // the fused model refuses the spliced printed-photo frames of the face-swap case as a spoof before the swap.
+  engine = await createFaceEngine({ modelDir: defaultModelDir(), workers: 1, padModel: null });
   port = createFaceEnginePort(engine, await loadCalibration());
 });
 afterAll(() => engine.dispose());

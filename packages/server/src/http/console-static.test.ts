@@ -3,14 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type AppDependencies } from '../app.js';
+import { buildApp } from '../app.js';
+import { servicelessDependencies } from '../openapi.js';
 
 /** Serving the consoles needs no service: any use of one fails the test. */
-const refuse = new Proxy({} as AppDependencies, {
-  get: (_target, name) => {
-    throw new Error(`${String(name)} should not be used`);
-  },
-});
+const refuse = servicelessDependencies('to serve static files');
 
 const build = (consoleDistDir: string) =>
   buildApp({ bodyLimitBytes: 1024, logger: false, trustProxy: false, version: 'test', consoleDistDir }, refuse);

@@ -3,6 +3,7 @@ import { DomainError } from '@visage/core';
 import { EngineError } from '@visage/engine';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { errorCodeOfEngineError } from '../errors/engine-error-code.js';
+import { isDatabaseUnavailable } from './database-unavailable.js';
 
 export interface ErrorReply {
   readonly status: number;
@@ -66,6 +67,8 @@ export function toErrorReply(error: unknown, requestId: string, limits: { bodyLi
   }
   const status = (error as { statusCode?: unknown }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return reply('request.invalid');
+  // The database is down or restarting: refused fast with 503 and Retry-After; nothing was charged (docs/operations.md).
+  if (isDatabaseUnavailable(error)) return reply('service.unavailable', { retry_after_seconds: 1 });
   return reply('internal.error', undefined, true);
 }
 
@@ -73,4 +76,9 @@ export function toErrorReply(error: unknown, requestId: string, limits: { bodyLi
 function publicEngineDetails(details: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!details) return undefined;
   return Object.fromEntries(Object.entries(details).filter(([, value]) => typeof value === 'number'));
+}
+
+/** What a refusal adds to the server's log beside its code: the error's operator-only details, never answered. */
+export function refusalLogDetails(error: unknown): { log_details?: Readonly<Record<string, unknown>> } {
+  return error instanceof DomainError && error.logDetails !== undefined ? { log_details: error.logDetails } : {};
 }

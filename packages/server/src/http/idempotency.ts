@@ -35,7 +35,10 @@ export async function idempotent(
     secretBox: SecretBox;
     caller: Caller;
   },
-  run: () => Promise<{ id: string; body: Record<string, unknown> }>,
+  /** `beforeCharge`, passed on to the billable call, stores the answer before the call is charged. */
+  run: (
+    beforeCharge?: (call: { id: string; body: Record<string, unknown> }) => Promise<void>,
+  ) => Promise<{ id: string; body: Record<string, unknown> }>,
 ): Promise<Record<string, unknown>> {
   const header = request.headers['idempotency-key'];
   const key = Array.isArray(header) ? header.join(',') : header;
@@ -51,20 +54,26 @@ export async function idempotent(
     const opened = deps.secretBox.open(Buffer.from(started.body, 'base64'), context);
     return JSON.parse(decoder.decode(opened)) as Record<string, unknown>;
   }
+  let completed = false;
+  const complete = async (call: { id: string; body: Record<string, unknown> }) => {
+    const sealed = deps.secretBox.seal(encoder.encode(JSON.stringify(call.body)), context);
+    await deps.idempotency.complete({
+      scope,
+      key,
+      status: 200,
+      body: Buffer.from(sealed).toString('base64'),
+      callId: call.id,
+    });
+    completed = true;
+  };
   let result: { id: string; body: Record<string, unknown> };
   try {
-    result = await run();
+    result = await run(complete);
   } catch (error) {
-    await deps.idempotency.abandon({ scope, key });
+    // Not once the answer is kept: the call was answered and a repeat must replay it, not run it again.
+    if (!completed) await deps.idempotency.abandon({ scope, key });
     throw error;
   }
-  const sealed = deps.secretBox.seal(encoder.encode(JSON.stringify(result.body)), context);
-  await deps.idempotency.complete({
-    scope,
-    key,
-    status: 200,
-    body: Buffer.from(sealed).toString('base64'),
-    callId: result.id,
-  });
+  if (!completed) await complete(result);
   return result.body;
 }

@@ -8,7 +8,7 @@ export interface SigningKey {
 
 /**
  * Headers of a signed request, computed the way docs/api/signing.md tells a client to: for the load benchmark, the
- * tests, and any Node client until the SDK exists.
+ * server's own tests (clients use the SDK's WebCrypto `signRequest`, packages/sdk).
  */
 export function signedHeaders(
   key: SigningKey,

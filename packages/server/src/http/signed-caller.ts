@@ -38,7 +38,7 @@ export function requireSignedCaller(
   scope.addHook('preValidation', async (request, reply) => {
     const { keyId } = await deps.verifySignature(signedParts(request));
     const caller = await deps.keys.authorize({ keyId, ip: request.ip });
-    const release = deps.limiter.acquire(caller.keyId, caller.sandbox);
+    const release = await deps.limiter.acquire(caller.keyId, caller.sandbox);
     reply.raw.once('close', release);
     request.caller = caller;
   });

@@ -25,6 +25,7 @@ import { registerAdminMailRoutes, type MailAdminDependencies } from './admin-mai
 import { registerAdminCertificationRoutes, type CertificationAdminDependencies } from './admin-certification.routes.js';
 import { registerAdminNoticeRoutes, type NoticesAdminDependencies } from './admin-notices.routes.js';
 import { operatorView } from './admin.views.js';
+import { registerAdminRegistryRoutes, type RegistryAdminDependencies } from './admin-registry.routes.js';
 
 /**
  * What the admin API (/admin/api) runs on. Each area adds its fields here (one line each) and is wired in
@@ -41,7 +42,8 @@ export interface AdminDependencies
     OperatorAdminDependencies,
     MailAdminDependencies,
     CertificationAdminDependencies,
-    NoticesAdminDependencies {
+    NoticesAdminDependencies,
+    RegistryAdminDependencies {
   readonly sessions: Pick<Sessions, 'login' | 'authenticate' | 'checkCsrf' | 'logout'>;
   readonly signInThrottle: SignInThrottle;
   /** Mark the session cookie Secure (VISAGE_SECURE_COOKIES). */
@@ -72,6 +74,7 @@ export async function registerAdminRoutes(scope: FastifyInstance, deps: AdminDep
     registerAdminMailRoutes(operator, deps);
     registerAdminCertificationRoutes(operator, deps);
     registerAdminNoticeRoutes(operator, deps);
+    registerAdminRegistryRoutes(operator, deps);
     // Other areas: one line each, registerAdmin<Area>Routes(operator, deps);
   });
 }

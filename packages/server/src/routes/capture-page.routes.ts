@@ -15,9 +15,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { rejectUnparsedBody } from '../http/body-parsers.js';
+import { createMemoryLimitStore, type LimitStore } from '../limits/limit-store.js';
 
 export interface CapturePageDependencies {
   readonly captureSessions: CaptureSessions;
+  /** Where the page's request counts live (default: this process's memory; docs/operations.md). */
+  readonly limitStore?: LimitStore;
 }
 
 const errors = {
@@ -29,7 +32,7 @@ const errors = {
 const noContent = { 204: z.null(), ...errors };
 const attemptParams = z.object({ attempt_id: z.string().min(1).max(64) });
 
-/** Requests per page token (or per address before a token exists) in one window: a phone sends ~5 frames a second. */
+/** Requests per page token (or per address before a token exists) in a rolling minute: a phone sends ~5 frames a second. */
 const windowMs = 60_000;
 const perWindow = { token: 240, open: 120 };
 
@@ -39,13 +42,18 @@ const perWindow = { token: 240, open: 120 };
  */
 export function registerCapturePageRoutes(scope: FastifyInstance, deps: CapturePageDependencies): void {
   const app = scope.withTypeProvider<ZodTypeProvider>();
-  const limiter = createWindowLimiter();
+  const limits = deps.limitStore ?? createMemoryLimitStore(Date.now);
   scope.addHook('preValidation', rejectUnparsedBody);
   scope.addHook('onRequest', async (request) => {
     const token = bearerOf(request);
     const key = token ? `t:${token}` : `ip:${request.ip}`;
-    const retryAfter = limiter.hit(key, token ? perWindow.token : perWindow.open);
-    if (retryAfter !== undefined) throw new DomainError('capture.rate_limited', { retry_after_seconds: retryAfter });
+    const counted = await limits.hit(
+      [{ key: `capture:${key}`, limit: token ? perWindow.token : perWindow.open }],
+      windowMs,
+    );
+    if (!counted.ok) {
+      throw new DomainError('capture.rate_limited', { retry_after_seconds: counted.retryAfterSeconds });
+    }
   });
   const tags = ['capture page'];
 
@@ -59,7 +67,7 @@ export function registerCapturePageRoutes(scope: FastifyInstance, deps: CaptureP
         response: { 200: capturePageOpenResponseSchema, ...errors },
       },
     },
-    async (request) => deps.captureSessions.open(request.body.token),
+    async (request) => deps.captureSessions.open(request.body.token, request.headers['accept-language']),
   );
 
   app.get(
@@ -71,7 +79,7 @@ export function registerCapturePageRoutes(scope: FastifyInstance, deps: CaptureP
         response: { 200: capturePageSessionSchema, ...errors },
       },
     },
-    async (request) => deps.captureSessions.session(bearerOf(request)),
+    async (request) => deps.captureSessions.session(bearerOf(request), request.headers['accept-language']),
   );
 
   app.post(
@@ -85,7 +93,10 @@ export function registerCapturePageRoutes(scope: FastifyInstance, deps: CaptureP
       },
     },
     async (request, reply) => {
-      await deps.captureSessions.consent(bearerOf(request));
+      await deps.captureSessions.consent(bearerOf(request), {
+        locale: request.body.locale,
+        acceptLanguage: request.headers['accept-language'],
+      });
       return reply.status(204).send(null);
     },
   );
@@ -161,25 +172,4 @@ export function registerCapturePageRoutes(scope: FastifyInstance, deps: CaptureP
 function bearerOf(request: FastifyRequest): string {
   const header = request.headers.authorization ?? '';
   return header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
-}
-
-/** Fixed windows in memory, per process: bounds a runaway page, not a distributed attacker. */
-function createWindowLimiter() {
-  const windows = new Map<string, { start: number; count: number }>();
-  return {
-    /** Counts one request; the seconds to wait when over `limit`, else undefined. */
-    hit(key: string, limit: number): number | undefined {
-      const now = Date.now();
-      if (windows.size > 10_000) {
-        for (const [k, w] of windows) if (now - w.start >= windowMs) windows.delete(k);
-      }
-      const window = windows.get(key);
-      if (!window || now - window.start >= windowMs) {
-        windows.set(key, { start: now, count: 1 });
-        return undefined;
-      }
-      window.count++;
-      return window.count > limit ? Math.ceil((window.start + windowMs - now) / 1000) : undefined;
-    },
-  };
 }

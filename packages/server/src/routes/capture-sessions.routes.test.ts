@@ -2,43 +2,12 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectNames } from '@visage/storage/testing';
 import type { SigningKey } from '../http/request-signer.js';
+import { capturePageRequest } from '../testing/capture-page.js';
+import { cameraTimestamps, frameBody, frameContentType, framesOf } from '../testing/capture-frames.js';
 import { fixture, operator, startTestPlatform, type TestPlatform } from '../testing/test-platform.js';
-
-/** Camera-like JPEG frames from a fixture: re-encoded, each a little different (as consecutive frames are). */
-async function framesOf(name: string, count: number): Promise<Buffer[]> {
-  const source = fixture(name);
-  return Promise.all(
-    Array.from({ length: count }, (_, i) =>
-      sharp(source)
-        .modulate({ brightness: 1 + i * 0.01 })
-        .jpeg({ quality: 80 + (i % 5) })
-        .toBuffer(),
-    ),
-  );
-}
-
-const boundary = 'capture-frame-boundary';
-function frameBody(fields: Record<string, string>, frame: Buffer): Buffer {
-  const part = (name: string, value: Buffer | string, file = false) =>
-    Buffer.concat([
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? `; filename="frame.jpg"\r\nContent-Type: image/jpeg` : ''}\r\n\r\n`,
-      ),
-      Buffer.isBuffer(value) ? value : Buffer.from(value),
-      Buffer.from('\r\n'),
-    ]);
-  return Buffer.concat([
-    ...Object.entries(fields).map(([k, v]) => part(k, v)),
-    part('frame', frame, true),
-    Buffer.from(`--${boundary}--\r\n`),
-  ]);
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read as loose JSON; the assertions check them
 type Body = Record<string, any>;
-
-/** Irregular client timestamps, as a real camera's are. */
-const timestamps = [0, 212, 397, 618, 806, 1019, 1233, 1410, 1627, 1812, 2049, 2230];
 
 for (const dialect of dialectNames) {
   describe(`capture sessions on ${dialect}`, () => {
@@ -54,18 +23,8 @@ for (const dialect of dialectNames) {
     });
     afterAll(() => t.close());
 
-    const page = async (method: 'GET' | 'POST', url: string, pageToken?: string, body?: unknown) => {
-      const response = await t.platform.app.inject({
-        method,
-        url,
-        headers: {
-          ...(pageToken ? { authorization: `Bearer ${pageToken}` } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-      });
-      return { status: response.statusCode, json: response.body ? (response.json() as Body) : {} };
-    };
+    const page = (method: 'GET' | 'POST', url: string, pageToken?: string, body?: unknown) =>
+      capturePageRequest(t, method, url, pageToken, body);
 
     const upload = async (pageToken: string, attemptId: string, step: string, index: number, frame: Buffer) => {
       const response = await t.platform.app.inject({
@@ -73,9 +32,9 @@ for (const dialect of dialectNames) {
         url: `/capture/api/attempts/${attemptId}/frames`,
         headers: {
           authorization: `Bearer ${pageToken}`,
-          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-type': frameContentType,
         },
-        payload: frameBody({ step, index: String(index), captured_at_ms: String(timestamps[index]) }, frame),
+        payload: frameBody({ step, index: String(index), captured_at_ms: String(cameraTimestamps[index]) }, frame),
       });
       return { status: response.statusCode, json: response.json() as Body };
     };
@@ -264,6 +223,39 @@ for (const dialect of dialectNames) {
       expect((read.json['result'] as Record<string, unknown>)['liveness_details']).toMatchObject({
         mode: 'action',
         live: false,
+      });
+    });
+
+    it('gives a flash session a stored random colour sequence and fails frames that do not reflect it', async () => {
+      const { key } = await t.customer();
+      const { id, token } = await createSession(key, { liveness: 'flash', max_attempts: 1 });
+      const { pageToken, attemptId, session } = await startCapture(token);
+      const frames = await framesOf('nuaa-live-0001.jpg', 12);
+      const flash = session.flash as { color: string; duration_ms: number }[];
+      expect(flash.length).toBeGreaterThanOrEqual(4);
+      expect(flash.length).toBeLessThanOrEqual(6);
+      for (const [i, step] of flash.entries()) {
+        expect(step.duration_ms).toBeGreaterThanOrEqual(400);
+        expect(step.duration_ms).toBeLessThanOrEqual(700);
+        if (i > 0) expect(step.color).not.toBe(flash[i - 1]!.color);
+      }
+      // The sequence is the stored one: the page's session view repeats it.
+      expect((await page('GET', '/capture/api/session', pageToken)).json['flash']).toEqual(flash);
+      expect((await upload(pageToken, attemptId, 'blink', 0, liveFrames[0]!)).json['error'].code).toBe(
+        'request.invalid',
+      );
+      // A static picture (only brightness changes between frames): its colour follows no sequence.
+      for (let i = 0; i < flash.length; i++) {
+        await uploadAll(pageToken, attemptId, frames.slice(2 * i, 2 * i + 2), `flash_${i}`, 2 * i);
+      }
+      const done = await page('POST', `/capture/api/attempts/${attemptId}/completion`, pageToken);
+      expect(done.json).toMatchObject({ status: 'failed', reason: 'liveness.challenge_failed' });
+      const read = await t.call(key, 'GET', `/v1/capture-sessions/${id}`);
+      expect(read.json).toMatchObject({ liveness: 'flash', challenges: [] });
+      expect((read.json['result'] as Body)['liveness_details']).toMatchObject({
+        mode: 'flash',
+        live: false,
+        challenges: [{ name: 'flash', passed: false, evidence: { problem: 'no_response' } }],
       });
     });
 

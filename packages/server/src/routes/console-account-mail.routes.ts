@@ -85,7 +85,7 @@ export function registerAccountMailOpenRoutes(scope: FastifyInstance, deps: Deps
     async (request, reply) => {
       const { username_or_email: identifier } = request.body;
       const { accountMail } = deps.console;
-      accountMail.resetThrottle.check(identifier, request.ip);
+      await accountMail.resetThrottle.check(identifier, request.ip);
       // Looking the account up, storing a token, queueing the mail and auditing take time only when it exists: all
       // of it runs after the answer, which is therefore the same, and as quick, in every case.
       const { ip } = request;

@@ -1,53 +1,26 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { verifyWebhookSignature } from '@visage/contracts';
 import { dialectNames } from '@visage/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHookReceiver } from '../testing/hook-receiver.js';
 import { consent, fixture, operator, startTestPlatform, type TestPlatform } from '../testing/test-platform.js';
+import { waitFor } from '../testing/wait-for.js';
 
 const fauci1 = fixture('lfw-anthony-fauci-0001.jpg').toString('base64');
 const fauci2 = fixture('lfw-anthony-fauci-0002.jpg').toString('base64');
 const password = 'a long enough passphrase';
 
-interface Received {
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
-
-/** A local receiver: answers with `status()` and keeps what it got. */
+/** The customer's webhook endpoint: answers 200 "thanks" until `answer(code)` says otherwise. */
 async function startReceiver() {
-  const received: Received[] = [];
   let status = 200;
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'thanks' : 'down for maintenance');
-    });
+  const receiver = await startHookReceiver('/hooks/visage', {
+    reply: () => ({ status, text: status < 300 ? 'thanks' : 'down for maintenance' }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/visage`,
-    received,
+    ...receiver,
     answer(code: number) {
       status = code;
     },
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    },
   };
-}
-
-async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 for (const dialect of dialectNames) {
@@ -128,14 +101,22 @@ for (const dialect of dialectNames) {
       }
       const saved = await send('PATCH', `/console/api/apps/${appId}`, { as: me, body: { webhook_url: receiver.url } });
       expect(saved.status).toBe(200);
-
-      const issued = await send('POST', `/console/api/apps/${appId}/webhook/secret`, { as: me });
-      expect(issued.status).toBe(201);
-      expect(issued.json).toMatchObject({
+      // Saving the first URL issued the signing secret, in the same transaction, shown in this answer only.
+      expect(saved.json['webhook_secret']).toEqual({
+        id: expect.stringMatching(/^whsec_/),
         secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
+        created_at: expect.any(String),
         previous_expires_at: null,
       });
-      expect(issued.headers['cache-control']).toBe('no-store');
+      expect(saved.headers['cache-control']).toBe('no-store');
+      const issued = { json: saved.json['webhook_secret'] as Record<string, string> };
+      // Saving a URL again (the app has a secret now) issues none.
+      const resaved = await send('PATCH', `/console/api/apps/${appId}`, {
+        as: me,
+        body: { webhook_url: receiver.url },
+      });
+      expect(resaved.status).toBe(200);
+      expect(resaved.json).not.toHaveProperty('webhook_secret');
       const settings = await send('GET', `/console/api/apps/${appId}/webhook`, { as: me });
       expect(settings.json).toEqual({
         url: receiver.url,
@@ -153,7 +134,7 @@ for (const dialect of dialectNames) {
       expect(verification.status).toBe(200);
       const delivered = await waitFor(() => receiver.received[before]);
       const { id } = await verifyWebhookSignature(
-        issued.json['secret'],
+        issued.json['secret']!,
         delivered.headers as Record<string, string>,
         delivered.body,
       );
@@ -190,9 +171,10 @@ for (const dialect of dialectNames) {
     it('keeps retrying while the receiver is down and delivers when it is back, signed by both secrets after a rotation', async () => {
       const me = await owner();
       const appId = (await send('POST', '/console/api/apps', { as: me, body: { name: 'Flaky' } })).json['id'] as string;
-      await send('PATCH', `/console/api/apps/${appId}`, { as: me, body: { webhook_url: receiver.url } });
-      const first = (await send('POST', `/console/api/apps/${appId}/webhook/secret`, { as: me })).json;
+      const first = (await send('PATCH', `/console/api/apps/${appId}`, { as: me, body: { webhook_url: receiver.url } }))
+        .json['webhook_secret'];
       const second = (await send('POST', `/console/api/apps/${appId}/webhook/secret`, { as: me })).json;
+      expect(second['secret']).not.toBe(first['secret']);
       expect(second['previous_expires_at']).toEqual(expect.any(String));
 
       receiver.answer(503);

@@ -39,6 +39,7 @@ export const webhookEventView = (event: StoredWebhookEvent) => ({
   next_attempt_at: event.nextAttemptAt,
   delivered_at: event.deliveredAt,
   last_error: event.lastError,
+  target_url: event.targetUrl,
 });
 
 const attemptView = (attempt: WebhookAttempt) => ({
@@ -128,10 +129,11 @@ export function registerConsoleWebhookRoutes(
     },
     async (request) => {
       const { orgId } = customerOf(request);
-      const { cursor, limit, type } = request.query;
+      const { cursor, limit, type, status } = request.query;
       const page = await deps.console.webhooks.listEvents(orgId, request.params.app_id, {
         limit,
         type,
+        status,
         after: cursor === undefined ? undefined : positionOf(cursor),
       });
       return { events: page.events.map(webhookEventView), next_cursor: page.next ? cursorOf(page.next) : null };

@@ -496,7 +496,10 @@ for (const dialect of dialectNames) {
         });
         expect(changed.status).toBe(200);
         expect(changed.json).toMatchObject({ decision_far: '1e-5', allow_multiple_faces: true, name: 'Web shop' });
-        expect((await send('GET', `/console/api/apps/${appId}`, { as: owner })).json).toEqual(changed.json);
+        // The first webhook URL issued the app's signing secret, shown in this answer only.
+        const { webhook_secret: firstSecret, ...changedApp } = changed.json;
+        expect(firstSecret).toMatchObject({ secret: expect.stringMatching(/^whsec_/), previous_expires_at: null });
+        expect((await send('GET', `/console/api/apps/${appId}`, { as: owner })).json).toEqual(changedApp);
 
         for (const body of [{}, { decision_far: '1e-9' }, { result_retention_seconds: 10 ** 9 }, { id: 'app_x' }]) {
           const refused = await send('PATCH', `/console/api/apps/${appId}`, { as: owner, body });
@@ -660,7 +663,7 @@ for (const dialect of dialectNames) {
         const prices = (await send('GET', '/console/api/prices', { as: owner })).json['prices'] as {
           product: string;
         }[];
-        expect(prices.map((price) => price.product)).toEqual(['compare', 'liveness', 'verification']);
+        expect(prices.map((price) => price.product)).toEqual(['compare', 'liveness', 'verification', 'id_card_ocr']);
         expect(prices[0]).toEqual({
           product: 'compare',
           current: { amount_fen: 50, effective_at: expect.any(String) },

@@ -12,6 +12,7 @@ import {
   consoleAgreementSchema,
   consoleAppListSchema,
   consoleAppSchema,
+  consoleAppUpdatedSchema,
   consoleIdParam,
   consoleLoginRequestSchema,
   consoleLoginResponseSchema,
@@ -186,7 +187,7 @@ function registerSignIn(scope: FastifyInstance, deps: Deps): void {
     },
     async (request, reply) => {
       const { body } = request;
-      deps.console.registrationThrottle.check(request.ip);
+      await deps.console.registrationThrottle.check(request.ip);
       const { org, owner } = await deps.console.users.registerOrganisationOwner({
         orgName: body.org_name,
         username: body.username,
@@ -422,10 +423,10 @@ function registerApps(scope: FastifyInstance, deps: Deps): void {
         security,
         params: appParams,
         body: appUpdateRequestSchema,
-        response: { 200: consoleAppSchema, ...signedInErrors, ...notFound },
+        response: { 200: consoleAppUpdatedSchema, ...signedInErrors, ...notFound, 422: errorResponseSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { orgId, actor } = customerOf(request);
       const { body } = request;
       const changes = {
@@ -438,7 +439,21 @@ function registerApps(scope: FastifyInstance, deps: Deps): void {
         allowMultipleFaces: body.allow_multiple_faces,
         webhookUrl: body.webhook_url,
       };
-      return appView(await deps.console.apps.update(orgId, request.params.app_id, changes, actor));
+      const updated = await deps.console.apps.update(orgId, request.params.app_id, changes, actor);
+      const issued = updated.issuedWebhookSecret;
+      // The app's first signing secret, when this change set its webhook URL: shown here once, never cached.
+      if (issued) reply.header('cache-control', 'no-store');
+      return issued
+        ? {
+            ...appView(updated),
+            webhook_secret: {
+              id: issued.id,
+              secret: issued.secret,
+              created_at: issued.createdAt,
+              previous_expires_at: null,
+            },
+          }
+        : appView(updated);
     },
   );
 }

@@ -126,7 +126,14 @@ for (const dialect of dialectNames) {
         expect(await cashOf(orgId)).toBe(20);
         // Nothing was written: no consent record, no call.
         const erased = await t.call(key, 'DELETE', `/v1/subjects/${consent.subject_ref}`);
-        expect(erased.json['erased']).toEqual({ verifications: 0, results: 0, blobs: 0, consents: 0 });
+        expect(erased.json['erased']).toEqual({
+          verifications: 0,
+          results: 0,
+          blobs: 0,
+          consents: 0,
+          capture_sessions_cancelled: 0,
+          capture_sessions_erased: 0,
+        });
       });
 
       it('replays an Idempotency-Key without charging twice, and refuses it for another body', async () => {

@@ -55,10 +55,11 @@ export function registerV1Routes(scope: FastifyInstance, deps: V1Dependencies): 
     async (request, reply) => {
       const caller = callerOf(request);
       const { body } = request;
-      return idempotent(request, reply, { ...deps, caller }, async () => {
+      return idempotent(request, reply, { ...deps, caller }, async (beforeCharge) => {
         const result = await deps.verification.compare({
           caller,
           requestId: request.id,
+          beforeCharge,
           consent: consentOf(body),
           bizNo: body.biz_no,
           image1: decodeBase64Image(body.image1),
@@ -84,10 +85,11 @@ export function registerV1Routes(scope: FastifyInstance, deps: V1Dependencies): 
     async (request, reply) => {
       const caller = callerOf(request);
       const { body } = request;
-      return idempotent(request, reply, { ...deps, caller }, async () => {
+      return idempotent(request, reply, { ...deps, caller }, async (beforeCharge) => {
         const result = await deps.verification.liveness({
           caller,
           requestId: request.id,
+          beforeCharge,
           consent: consentOf(body),
           bizNo: body.biz_no,
           image: decodeBase64Image(body.image),
@@ -101,7 +103,7 @@ export function registerV1Routes(scope: FastifyInstance, deps: V1Dependencies): 
     '/v1/verifications',
     {
       schema: {
-        summary: 'Verify a live selfie against a reference photo',
+        summary: 'Verify a live selfie against a reference photo or an identity record (registry)',
         tags: ['verification'],
         security: signedSecurity,
         consumes: bothEncodings,
@@ -112,15 +114,25 @@ export function registerV1Routes(scope: FastifyInstance, deps: V1Dependencies): 
     async (request, reply) => {
       const caller = callerOf(request);
       const { body } = request;
-      return idempotent(request, reply, { ...deps, caller }, async () => {
-        const result = await deps.verification.verify({
+      return idempotent(request, reply, { ...deps, caller }, async (beforeCharge) => {
+        const { comparison } = body;
+        const common = {
           caller,
           requestId: request.id,
+          beforeCharge,
           consent: consentOf(body),
           bizNo: body.biz_no,
           selfie: decodeBase64Image(body.selfie),
-          reference: decodeBase64Image(body.comparison.image),
-        });
+        };
+        // A registry comparison's name and number go to the identity source only: never logged or stored.
+        const result =
+          comparison.type === 'registry'
+            ? await deps.verification.verifyWithRegistry({
+                ...common,
+                name: comparison.name,
+                idNumber: comparison.id_number,
+              })
+            : await deps.verification.verify({ ...common, reference: decodeBase64Image(comparison.image) });
         return result;
       }) as never;
     },
@@ -204,7 +216,7 @@ function evidenceOf(consent: ConsentEvidenceInput) {
   };
 }
 
-function consentOf(body: {
+export function consentOf(body: {
   consent?: ConsentEvidenceInput | undefined;
   consent_id?: string | undefined;
 }): ConsentInput {
@@ -225,7 +237,7 @@ function receiptView(receipt: DeletionReceipt) {
   };
 }
 
-function decodeBase64Image(value: string): Uint8Array {
+export function decodeBase64Image(value: string): Uint8Array {
   const comma = value.startsWith('data:') ? value.indexOf(',') : -1;
   return Buffer.from(value.slice(comma + 1), 'base64');
 }

@@ -18,6 +18,11 @@ import * as createTopupRequestsAndBalanceAlerts from './202611300004-create-topu
 import * as createNoticesAndComplaints from './202611300005-create-notices-and-complaints.js';
 import * as createWebhooks from './202611300101-create-webhooks.js';
 import * as createCaptureSessions from './202611300103-create-capture-sessions.js';
+import * as addWebhookTargetAndCaptureDecision from './202611300201-add-webhook-target-and-capture-decision.js';
+import * as createIdentityRecords from './202612010001-create-identity-records.js';
+import * as createFaceIdBusinesses from './202612020001-create-faceid-businesses.js';
+import * as createSharedLimitsAndServerLock from './202612040001-create-shared-limits-and-server-lock.js';
+import { withMigrationLock } from './migration-lock.js';
 
 /** Every migration, bundled in code (no folder scan), in the order their timestamped names sort. */
 const migrations: Record<string, Migration> = {
@@ -39,6 +44,10 @@ const migrations: Record<string, Migration> = {
   '202611300005-create-notices-and-complaints': createNoticesAndComplaints,
   '202611300101-create-webhooks': createWebhooks,
   '202611300103-create-capture-sessions': createCaptureSessions,
+  '202611300201-add-webhook-target-and-capture-decision': addWebhookTargetAndCaptureDecision,
+  '202612010001-create-identity-records': createIdentityRecords,
+  '202612020001-create-faceid-businesses': createFaceIdBusinesses,
+  '202612040001-create-shared-limits-and-server-lock': createSharedLimitsAndServerLock,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResult[]> {
@@ -48,12 +57,14 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
     db.getExecutor().adapter instanceof PostgresAdapter
       ? (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows[0]?.name
       : undefined;
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    ...(migrationTableSchema ? { migrationTableSchema } : {}),
-  });
-  const { error, results } = await migrator.migrateToLatest();
+  // Concurrent migrators (a rolling upgrade starting several processes) queue on a lock: migration-lock.ts.
+  const { error, results } = await withMigrationLock(db, (locked) =>
+    new Migrator({
+      db: locked,
+      provider: { getMigrations: async () => migrations },
+      ...(migrationTableSchema ? { migrationTableSchema } : {}),
+    }).migrateToLatest(),
+  );
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return results ?? [];
 }

@@ -6,7 +6,7 @@ import { Banner, Button, DateTime, Field, Input, Loading, Money, PageHeader, Sec
 import type { AdminPriceList, PriceChangeResult } from '../types';
 import { AdminError, ReasonDialog, yuanToFen } from '../ui';
 
-const products = ['compare', 'liveness', 'verification'] as const;
+const products = ['compare', 'liveness', 'verification', 'id_card_ocr'] as const;
 type Product = (typeof products)[number];
 
 /** The price list with scheduled changes; a change notifies every customer (in-site and email) at once. */

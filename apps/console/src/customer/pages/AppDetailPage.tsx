@@ -3,10 +3,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api/client';
 import { useAction, useApi } from '../../api/hooks';
-import type { ApiKeyList, App, AppUpdate } from '../../api/types';
+import type { ApiKeyList, App, AppUpdate, SavedApp, WebhookSecretIssued } from '../../api/types';
 import { Banner, Button, ErrorBanner, Field, Input, Loading, PageHeader, Section, Select, TextArea } from '../../ui';
 import { KeysSection } from './KeysSection';
 import { TryIt } from './TryIt';
+import { WebhookSecretDialog } from './WebhookSecretDialog';
 
 const farLevels = ['1e-3', '1e-4', '1e-5', '1e-6'] as const;
 
@@ -30,7 +31,19 @@ export function AppDetailPage() {
       <p>
         <Link to="/apps">← {t('apps.back')}</Link>
       </p>
-      <PageHeader title={app.data.name} intro={<code>{app.data.id}</code>} />
+      <PageHeader
+        title={app.data.name}
+        intro={<code>{app.data.id}</code>}
+        actions={
+          <Link
+            className="btn btn-secondary"
+            to={`/apps/${encodeURIComponent(app.data.id)}/webhooks`}
+            aria-label={t('apps.webhooksLink', { name: app.data.name })}
+          >
+            {t('apps.webhooks')}
+          </Link>
+        }
+      />
       <Settings key={app.data.id} app={app.data} onSaved={app.reload} />
       <KeysSection appId={app.data.id} keys={keys} />
       <TryIt keys={keys.data?.keys ?? []} />
@@ -55,6 +68,7 @@ function Settings({ app, onSaved }: { readonly app: App; readonly onSaved: () =>
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saved, setSaved] = useState(false);
+  const [issued, setIssued] = useState<WebhookSecretIssued | undefined>();
   const [run, { pending, error }] = useAction();
   const set = <K extends keyof typeof form>(name: K, value: (typeof form)[K]) => {
     setSaved(false);
@@ -85,9 +99,11 @@ function Settings({ app, onSaved }: { readonly app: App; readonly onSaved: () =>
       allow_multiple_faces: form.allow_multiple_faces,
       webhook_url: webhook === '' ? null : webhook,
     };
-    const done = await run(() => api<App>('PATCH', `/console/api/apps/${encodeURIComponent(app.id)}`, body));
+    const done = await run(() => api<SavedApp>('PATCH', `/console/api/apps/${encodeURIComponent(app.id)}`, body));
     if (done) {
       setSaved(true);
+      // Saving the first webhook URL of an app without a signing secret issues one: shown this once.
+      if (done.webhook_secret) setIssued(done.webhook_secret);
       onSaved();
     }
   };
@@ -171,6 +187,7 @@ function Settings({ app, onSaved }: { readonly app: App; readonly onSaved: () =>
           </Button>
         </div>
       </form>
+      {issued ? <WebhookSecretDialog issued={issued} onClose={() => setIssued(undefined)} /> : null}
     </Section>
   );
 }
