@@ -10,6 +10,7 @@ import type { OcrReply, OcrResult } from './ocr-protocol.js';
 import type { OcrTask, OcrWorkerConfig } from './ocr-worker.js';
 import { ocrSpec } from './text-reader.js';
 import { ultrafaceSpec } from '../detect/ultraface-detector.js';
+import { untilAborted } from '../pool/until-aborted.js';
 
 /** Names the OCR models in results and call logs: PP-OCRv4 mobile detection + recognition, v2.0 line classifier. */
 export const ocrModelId = 'ppocr-v4-mobile';
@@ -77,18 +78,23 @@ export async function createOcrEngine(options: OcrEngineOptions): Promise<OcrEng
       if (closing) throw new EngineError('engine.closed');
       if (inFlight >= workers + maxQueue) throw new EngineError('engine.overloaded', { in_flight: inFlight });
       inFlight++;
+      const task: OcrTask = { bytes, portrait: readOptions.portrait === true };
+      // Not cancelled past its limit (see until-aborted.ts): it holds its place in flight until it ends.
+      const job = pool.run(task) as Promise<OcrReply>;
+      job
+        .then(undefined, () => {})
+        .finally(() => {
+          inFlight--;
+          if (inFlight === 0) onIdle?.();
+        });
       let reply: OcrReply;
       try {
-        const task: OcrTask = { bytes, portrait: readOptions.portrait === true };
-        reply = await pool.run(task, { signal: AbortSignal.timeout(jobTimeoutMs) });
+        reply = await untilAborted(job, AbortSignal.timeout(jobTimeoutMs));
       } catch (error) {
         if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
           throw new EngineError('engine.timeout', { timeout_ms: jobTimeoutMs });
         }
         throw error;
-      } finally {
-        inFlight--;
-        if (inFlight === 0) onIdle?.();
       }
       if (!reply.ok) throw new EngineError(reply.code, reply.details);
       return { ...reply.result, worker: reply.worker };

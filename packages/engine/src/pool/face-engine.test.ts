@@ -156,6 +156,28 @@ describe('face engine: pool', () => {
     }
   });
 
+  it('answers engine.timeout for a job cut off mid-inference, and the process and the pool live on', async () => {
+    // One worker, jobs queued past the time limit: the job running when the limit passes is cut off mid-inference.
+    // Before, piscina terminated its worker, and that aborted the whole process (a native exception).
+    const hasty = await createFaceEngine({
+      modelDir: defaultModelDir(),
+      workers: 1,
+      jobTimeoutMs: 1000,
+      maxQueue: 100,
+    });
+    try {
+      await hasty.analyze(fauci1);
+      const outcomes = await Promise.allSettled(Array.from({ length: 50 }, () => hasty.analyze(fauci1)));
+      const codes = outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as { code: string }).code));
+      expect(codes).toContain('ok');
+      expect(codes).toContain('engine.timeout');
+      expect(codes.filter((code) => code !== 'ok' && code !== 'engine.timeout')).toEqual([]);
+      expect((await hasty.analyze(fauci2)).faces.length).toBeGreaterThan(0);
+    } finally {
+      await hasty.dispose();
+    }
+  });
+
   it('refuses work after dispose with engine.closed', async () => {
     const shortLived = await createFaceEngine({ modelDir: defaultModelDir(), workers: 1 });
     await shortLived.dispose();

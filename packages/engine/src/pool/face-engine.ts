@@ -11,6 +11,7 @@ import { loadPadModel } from '../defaults.js';
 import { parsePadModel, type PadModel } from '../liveness/pad-model.js';
 import type { AnalyzerConfig, AnalyzeOptions, FaceAnalysis } from '../pipeline/face-analyzer.js';
 import type { WorkerReply, WorkerSpan, WorkerTask } from './worker-protocol.js';
+import { untilAborted } from './until-aborted.js';
 
 export interface FaceEngineOptions {
   readonly modelDir: string;
@@ -18,7 +19,7 @@ export interface FaceEngineOptions {
   readonly workers?: number;
   /** Jobs allowed to wait for a worker; beyond it `engine.overloaded`. */
   readonly maxQueue?: number;
-  /** Per-job limit, from submission to answer; beyond it `engine.timeout` and the worker is replaced. */
+  /** Per-job limit, from submission to answer: beyond it the caller gets `engine.timeout`, and the job runs to its end on its worker. */
   readonly jobTimeoutMs?: number;
   readonly imageLimits?: ImageLimits;
   readonly livenessThreshold?: number;
@@ -106,21 +107,33 @@ export async function createFaceEngine(options: FaceEngineOptions): Promise<Face
     if (closing) throw new EngineError('engine.closed');
     if (inFlight >= maxInFlight) throw new EngineError('engine.overloaded', { in_flight: inFlight });
     inFlight++;
-    let reply: WorkerReply<R>;
+    const finished = () => {
+      inFlight--;
+      if (inFlight === 0) onIdle?.();
+    };
     // The limit runs from submission: time spent waiting for a worker counts.
     const signal = AbortSignal.timeout(jobTimeoutMs);
     try {
       await takeWorker(signal);
-      try {
-        reply = await pool.run(task, { signal });
-      } finally {
+    } catch (error) {
+      finished();
+      throw translatePoolError(error, jobTimeoutMs);
+    }
+    // The job is not given the signal: piscina would terminate the worker in the middle of inference, and that
+    // aborts the whole process (a native exception escapes onnxruntime). A job past its limit is answered
+    // `engine.timeout` at once, and keeps its worker until it ends; only then does the worker take the next job.
+    const job = pool.run(task) as Promise<WorkerReply<R>>;
+    job
+      .then(undefined, () => {})
+      .finally(() => {
         releaseWorker();
-      }
+        finished();
+      });
+    let reply: WorkerReply<R>;
+    try {
+      reply = await untilAborted(job, signal);
     } catch (error) {
       throw translatePoolError(error, jobTimeoutMs);
-    } finally {
-      inFlight--;
-      if (inFlight === 0) onIdle?.();
     }
     if (!reply.ok) throw new EngineError(reply.code, reply.details);
     return { ...reply.result, worker: reply.worker };
