@@ -70,6 +70,30 @@ export const captureSessionCreatedSchema = z
 
 const challengeResultSchema = z.object({ name: z.string(), passed: z.boolean(), evidence: z.unknown().optional() });
 
+export const captureLivenessSignalSchema = z
+  .object({
+    name: z
+      .string()
+      .describe(
+        'Stable name, in this order: `passive` (anti-spoofing score of the best frames), `face_consistency` (the same face in every frame), then for `action` one `challenge:<challenge>` per challenge asked (in the order asked), for `flash` one `flash` (the face reflecting the colour sequence).',
+      ),
+    evaluated: z
+      .boolean()
+      .describe(
+        'False when it could not be evaluated: a gatekeeper failed first (`liveness.too_few_frames`, `liveness.timing`, `liveness.no_face`, or a frame of a step not asked), or there was nothing to measure (`face_consistency` with one face frame).',
+      ),
+    fired: z
+      .boolean()
+      .nullable()
+      .describe('True: this signal indicates an attack or a failure; false: clear; null: not evaluated.'),
+    measures: z
+      .record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]))
+      .describe(
+        'The number(s) behind it, rounded to 3 places; empty when not evaluated, except `face_consistency` with one face frame (`compared_frames: 0`). `passive`: `score`, `threshold`, `source` (as `passive_signal`), `frames`. `face_consistency`: `min_similarity` (lowest frame against the best frame), `threshold` (FAR 1e-4), `frame`, `mismatched_frames`, `compared_frames`. `challenge:*`: that challenge’s evidence. `flash`: `correlation`, `min_correlation`, `shift`, `min_shift`, `problem`.',
+      ),
+  })
+  .meta({ id: 'CaptureLivenessSignal' });
+
 export const captureLivenessDetailsSchema = z
   .object({
     mode: z.enum(captureLivenessModes),
@@ -86,6 +110,18 @@ export const captureLivenessDetailsSchema = z
       .nullable()
       .optional()
       .describe('What the passive score is: the fused model’s id (network at several crops + texture), or `network`.'),
+    signals: z
+      .array(captureLivenessSignalSchema)
+      .optional()
+      .describe(
+        'Every signal the decision weighed, in a stable order, each evaluated unless a gatekeeper failed first. `reason` is the first that fired (or the gatekeeper); the others that fired are here too. Absent on results decided before this field existed.',
+      ),
+    signals_fired: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'The names of the signals that fired, in the same order (e.g. `["passive", "flash"]`); empty on a pass and when a gatekeeper failed (nothing evaluated).',
+      ),
   })
   .meta({ id: 'CaptureLivenessDetails' });
 

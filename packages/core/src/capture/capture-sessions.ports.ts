@@ -149,6 +149,13 @@ export interface LivenessDecisionOutcome {
   readonly passiveThreshold?: number | null;
   /** Which passive signal the score is (the fused model's id, or `network`); see LivenessDecision. */
   readonly passiveSignal?: string | null;
+  /** Every signal weighed, in a stable order, each evaluated or not, fired or not; see LivenessDecision. */
+  readonly signals: readonly {
+    readonly name: string;
+    readonly evaluated: boolean;
+    readonly fired: boolean | null;
+    readonly measures: Readonly<Record<string, unknown>>;
+  }[];
   readonly bestQuality: number | null;
   readonly details?: Readonly<Record<string, unknown>>;
 }

@@ -443,6 +443,13 @@ export function createCaptureSessions(ports: {
         passive_score: decision.passiveScore,
         passive_threshold: decision.passiveThreshold ?? null,
         passive_signal: decision.passiveSignal,
+        signals: decision.signals.map((s) => ({
+          name: s.name,
+          evaluated: s.evaluated,
+          fired: s.fired,
+          measures: s.measures,
+        })),
+        signals_fired: decision.signals.filter((s) => s.fired === true).map((s) => s.name),
       };
       const consentId = session.consentId;
       const charging = verification.chargedCall({

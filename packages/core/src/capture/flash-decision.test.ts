@@ -113,6 +113,22 @@ describe('decideLiveness, flash mode', () => {
     });
   });
 
+  it('reports every signal that fired: a screen showing a face that neither passes nor reflects the colours', () => {
+    const onScreen = frames(() => null).map((f) =>
+      f.faceCount > 0 ? { ...f, liveness: { score: 0.2, threshold: 0.5, live: false } } : f,
+    );
+    const d = decide(onScreen);
+    expect(d).toMatchObject({ live: false, reason: 'liveness.spoof' });
+    expect(d.details).toMatchObject({ signals_fired: ['passive', 'flash'] });
+    expect(d.signals.map((s) => [s.name, s.fired])).toEqual([
+      ['passive', true],
+      ['face_consistency', false],
+      ['flash', true],
+    ]);
+    expect(d.signals[2]!.measures).toMatchObject({ problem: 'no_response', min_correlation: 0.7, min_shift: 0.004 });
+    expect(d.challenges[0]).toMatchObject({ name: 'flash', passed: false, evidence: { problem: 'no_response' } });
+  });
+
   it('chroma ignores brightness', () => {
     expect(chroma([100, 50, 50])).toEqual(chroma([200, 100, 100]));
   });

@@ -6,6 +6,7 @@ import {
   detectNod,
   detectOpenMouth,
   detectTurn,
+  firedSignals,
   type LivenessChallenge,
   type LivenessFrame,
   type LivenessStep,
@@ -284,6 +285,125 @@ describe('decideLiveness: action challenges', () => {
       ['turn_left', turnLeft.map((f) => ({ ...f, who: 2 }))],
     ]);
     expect(action(['blink', 'turn_left'], frames)).toMatchObject({ reason: 'liveness.face_replaced' });
+  });
+});
+
+describe('decideLiveness: signals', () => {
+  const names = (d: { signals: readonly { name: string }[] }) => d.signals.map((s) => s.name);
+
+  it('a pass evaluates every signal and reports none fired, with their numbers', () => {
+    const d = decideLiveness({ mode: 'still', challenges: [], frames: still(5) }, engine);
+    expect(d.live).toBe(true);
+    expect(d.signals).toEqual([
+      {
+        name: 'passive',
+        evaluated: true,
+        fired: false,
+        measures: { score: 0.9, threshold: 0.5, source: 'network', frames: 3 },
+      },
+      {
+        name: 'face_consistency',
+        evaluated: true,
+        fired: false,
+        measures: { min_similarity: 1, threshold: 0.55, frame: 1, mismatched_frames: 0, compared_frames: 4 },
+      },
+    ]);
+    expect(firedSignals(d.signals)).toEqual([]);
+    expect(d.details).toBeUndefined();
+
+    const frames = sequence([
+      ['blink', blink],
+      ['turn_left', turnLeft],
+    ]);
+    const a = action(['blink', 'turn_left'], frames);
+    expect(a.live).toBe(true);
+    expect(a.signals.map((s) => [s.name, s.evaluated, s.fired])).toEqual([
+      ['passive', true, false],
+      ['face_consistency', true, false],
+      ['challenge:blink', true, false],
+      ['challenge:turn_left', true, false],
+    ]);
+    expect(a.signals[2]!.measures).toMatchObject({ closed_ear: CLOSED_EAR, min_drop: blinkMinDrop });
+  });
+
+  it('a session failing two signals at once reports both, in the stable order; the reason stays the first', () => {
+    // A photo on a screen: low passive score, and it does not blink; the turn was done (by moving the screen).
+    const frames = sequence([
+      ['blink', steady().map(() => ({ live: 0.2 }))],
+      ['turn_left', turnLeft.map((f) => ({ ...f, live: 0.2 }))],
+    ]);
+    const d = action(['blink', 'turn_left'], frames);
+    expect(d).toMatchObject({ live: false, reason: 'liveness.spoof' });
+    expect(d.details).toMatchObject({
+      passive_score: 0.2,
+      threshold: 0.5,
+      signals_fired: ['passive', 'challenge:blink'],
+    });
+    expect(firedSignals(d.signals)).toEqual(['passive', 'challenge:blink']);
+    expect(d.signals.map((s) => [s.name, s.fired])).toEqual([
+      ['passive', true],
+      ['face_consistency', false],
+      ['challenge:blink', true],
+      ['challenge:turn_left', false],
+    ]);
+    // The challenges were judged too, not left unchecked behind the spoof.
+    expect(d.challenges.map((c) => [c.name, c.passed])).toEqual([
+      ['blink', false],
+      ['turn_left', true],
+    ]);
+
+    // The order is the decision's own: the face before the challenges, the challenges in the order asked.
+    const swapped = sequence([
+      ['turn_left', steady()],
+      ['blink', blink.map((f, i) => ({ ...f, who: i === 2 ? 2 : 1 }))],
+    ]);
+    const e = action(['turn_left', 'blink'], swapped);
+    expect(e).toMatchObject({ reason: 'liveness.face_replaced', details: { frame: 7, step: 'blink' } });
+    expect(names(e)).toEqual(['passive', 'face_consistency', 'challenge:turn_left', 'challenge:blink']);
+    expect(e.details?.['signals_fired']).toEqual(['face_consistency', 'challenge:turn_left']);
+    expect(e.signals[1]!.measures).toEqual({
+      min_similarity: 0.2,
+      threshold: 0.55,
+      frame: 7,
+      mismatched_frames: 1,
+      compared_frames: 9,
+    });
+  });
+
+  it('a gatekeeper failure marks every signal not evaluated, not guessed', () => {
+    const few = action(['blink', 'nod'], sequence([['blink', blink]]));
+    expect(few.reason).toBe('liveness.too_few_frames');
+    expect(few.signals).toEqual(
+      ['passive', 'face_consistency', 'challenge:blink', 'challenge:nod'].map((name) => ({
+        name,
+        evaluated: false,
+        fired: null,
+        measures: {},
+      })),
+    );
+    expect(few.details).not.toHaveProperty('signals_fired');
+    expect(few.challenges.map((c) => c.evidence)).toEqual([{ checked: false }, { checked: false }]);
+
+    // Scripted timestamps over frames of a printed photo: the passive score is not held against them.
+    const scripted = still(5, { live: 0.1 }).map((f, i) => ({ ...f, capturedAtMs: i * 200 }));
+    const timing = decideLiveness({ mode: 'still', challenges: [], frames: scripted }, engine);
+    expect(timing.reason).toBe('liveness.timing');
+    expect(timing.signals.every((s) => !s.evaluated && s.fired === null)).toBe(true);
+    expect(firedSignals(timing.signals)).toEqual([]);
+
+    const noFace = action(['blink'], sequence([['blink', [{}, 'none', 'none', 'none', {}]]]));
+    expect(noFace.reason).toBe('liveness.no_face');
+    expect(noFace.signals.map((s) => s.evaluated)).toEqual([false, false, false]);
+  });
+
+  it('face consistency with a single face frame is not evaluated (nothing to compare), the rest is', () => {
+    const frames = sequence([['still', ['none', {}, 'none']]]);
+    const d = decideLiveness({ mode: 'still', challenges: [], frames }, engine);
+    expect(d.live).toBe(true);
+    expect(d.signals).toEqual([
+      expect.objectContaining({ name: 'passive', evaluated: true, fired: false }),
+      { name: 'face_consistency', evaluated: false, fired: null, measures: { compared_frames: 0 } },
+    ]);
   });
 });
 

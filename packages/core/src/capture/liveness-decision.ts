@@ -23,9 +23,17 @@ import {
   sameFaceLevel,
   turnMinReturn,
   turnMinYaw,
+  flashMinCorrelation,
   flashMinFramesPerStep,
+  flashMinShift,
 } from './liveness-thresholds.js';
-import { detectFlashResponse, flashStepNames, type FlashStep, type FlashStepName } from './flash-response.js';
+import {
+  detectFlashResponse,
+  flashStepNames,
+  type FlashResponse,
+  type FlashStep,
+  type FlashStepName,
+} from './flash-response.js';
 
 /**
  * Server-side liveness decision for a capture attempt: pure logic over per-frame analyses (see docs/liveness.md).
@@ -62,6 +70,29 @@ export interface ChallengeOutcome {
   readonly evidence: Readonly<Record<string, number | string | boolean | null>>;
 }
 
+/**
+ * The signals the decision weighs, in this stable order: `passive`, `face_consistency`, then one `challenge:<name>` per
+ * challenge asked (in the order asked) for `action`, or `flash` for `flash`. Frame counts, timing and a face are
+ * gatekeepers, not signals: when one fails, no signal is evaluated.
+ */
+export type LivenessSignalName = 'passive' | 'face_consistency' | `challenge:${LivenessChallenge}` | 'flash';
+
+export interface LivenessSignal {
+  readonly name: LivenessSignalName;
+  /** False when it could not be evaluated: a gatekeeper failed first, or there was nothing to measure. */
+  readonly evaluated: boolean;
+  /** True: it indicates an attack or a failure; false: clear; null: not evaluated (never guessed). */
+  readonly fired: boolean | null;
+  /** The number(s) behind it (score and threshold, or the measure), rounded to 3 places; empty when not evaluated
+   * (except `face_consistency` with one face frame: `compared_frames: 0`). */
+  readonly measures: Readonly<Record<string, number | string | boolean | null>>;
+}
+
+/** The names of the signals that fired, in the stable order. */
+export function firedSignals(signals: readonly LivenessSignal[]): LivenessSignalName[] {
+  return signals.filter((s) => s.fired === true).map((s) => s.name);
+}
+
 export interface LivenessInput {
   readonly mode: LivenessMode;
   /** The challenges asked, distinct, in the order asked; empty for 'still'. */
@@ -77,7 +108,11 @@ export interface LivenessDecision {
   /** The first check that failed, in this order: too_few_frames, timing, no_face, spoof, face_replaced,
    * challenge_failed. Absent when live. */
   readonly reason?: LivenessFailureCode;
+  /** Each challenge's verdict; `{ checked: false }` evidence when a gatekeeper failed first. */
   readonly challenges: readonly ChallengeOutcome[];
+  /** Every signal of the mode, in the stable order (see LivenessSignalName), each evaluated unless a gatekeeper
+   * failed: the reason is the first that fired, the others are here too. */
+  readonly signals: readonly LivenessSignal[];
   readonly frameCount: number;
   /** Index into `frames` of the best-quality frame with a face (compare this one with a reference); -1 if none. */
   readonly bestFrameIndex: number;
@@ -90,8 +125,9 @@ export interface LivenessDecision {
   readonly passiveSignal: string | null;
   /** The best frame's quality score in [0, 1]; null without a face. */
   readonly bestQuality: number | null;
-  /** Details of the failed check (which frame, which step, which interval), for logs and support. */
-  readonly details?: Readonly<Record<string, number | string | boolean | null>>;
+  /** Details of the failed check (which frame, which step, which interval), for logs and support; after the
+   * gatekeepers, also `signals_fired`: every signal that fired, in the stable order, not only the reason's. */
+  readonly details?: Readonly<Record<string, number | string | boolean | null | readonly string[]>>;
 }
 
 type Compare = Pick<FaceEnginePort, 'compare'>;
@@ -117,12 +153,22 @@ export function decideLiveness(input: LivenessInput, engine: Compare): LivenessD
     ...asked.map((name) => ({ name, passed: false, evidence: { checked: false } })),
     ...(input.mode === 'flash' ? [{ name: 'flash' as const, passed: false, evidence: { checked: false } }] : []),
   ];
-  const fail = (
-    reason: LivenessFailureCode,
-    details?: LivenessDecision['details'],
-    challenges: readonly ChallengeOutcome[] = pending,
-  ): LivenessDecision => ({ live: false, reason, challenges, ...base, ...(details ? { details } : {}) });
+  const signalNames: LivenessSignalName[] = [
+    'passive',
+    'face_consistency',
+    ...asked.map((name) => `challenge:${name}` as const),
+    ...(input.mode === 'flash' ? ['flash' as const] : []),
+  ];
+  const fail = (reason: LivenessFailureCode, details?: LivenessDecision['details']): LivenessDecision => ({
+    live: false,
+    reason,
+    challenges: pending,
+    signals: signalNames.map((name) => ({ name, evaluated: false, fired: null, measures: {} })),
+    ...base,
+    ...(details ? { details } : {}),
+  });
 
+  // Gatekeepers: when one fails, the frames are not a capture to judge, and no signal is evaluated.
   // 1. Enough frames for what was asked.
   const counts = countByStep(frames);
   if (input.mode === 'still') {
@@ -153,7 +199,7 @@ export function decideLiveness(input: LivenessInput, engine: Compare): LivenessD
   if (timing) return fail('liveness.timing', timing);
 
   // 3. A face in enough frames of every step.
-  if (!best) return fail('liveness.no_face', { face_frames: 0 });
+  if (!best || !passive) return fail('liveness.no_face', { face_frames: 0 });
   const steps: LivenessStep[] = input.mode === 'still' ? ['still'] : input.mode === 'flash' ? flashSteps : [...asked];
   for (const step of steps) {
     const n = withFace.filter((w) => w.frame.step === step).length;
@@ -161,31 +207,55 @@ export function decideLiveness(input: LivenessInput, engine: Compare): LivenessD
     if (n < min) return fail('liveness.no_face', { step, face_frames: n, min });
   }
 
+  // Signals: every one is evaluated; the first that fired, in this order, is the reason.
   // 4. Passive anti-spoofing on the best frames.
-  if (passive && passive.score < passive.threshold) {
-    return fail('liveness.spoof', {
-      passive_score: passive.score,
-      threshold: passive.threshold,
-      signal: passive.signal,
-      frames: passive.frames,
-    });
-  }
+  const passiveFired = passive.score < passive.threshold;
+  const signals: LivenessSignal[] = [
+    {
+      name: 'passive',
+      evaluated: true,
+      fired: passiveFired,
+      measures: { score: passive.score, threshold: passive.threshold, source: passive.signal, frames: passive.frames },
+    },
+  ];
 
-  // 5. The same face throughout.
+  // 5. The same face throughout: every face frame against the best one.
+  let firstMismatch: { index: number; step: LivenessStep; similarity: number; threshold: number } | undefined;
+  let lowest: { index: number; similarity: number; threshold: number } | undefined;
+  let mismatched = 0;
+  let compared = 0;
   for (const { frame, index } of withFace) {
     if (index === bestFrameIndex) continue;
     const c = engine.compare(frame.template, best.template);
+    compared++;
+    const threshold = c.thresholds[sameFaceLevel];
+    if (!lowest || c.similarity < lowest.similarity) lowest = { index, similarity: c.similarity, threshold };
     if (!c.match[sameFaceLevel]) {
-      return fail('liveness.face_replaced', {
-        frame: index,
-        step: frame.step,
-        similarity: round(c.similarity),
-        threshold: round(c.thresholds[sameFaceLevel]),
-      });
+      mismatched++;
+      firstMismatch ??= { index, step: frame.step, similarity: c.similarity, threshold };
     }
   }
+  signals.push(
+    lowest
+      ? {
+          name: 'face_consistency',
+          evaluated: true,
+          fired: mismatched > 0,
+          measures: {
+            min_similarity: round(lowest.similarity),
+            threshold: round(lowest.threshold),
+            frame: lowest.index,
+            mismatched_frames: mismatched,
+            compared_frames: compared,
+          },
+        }
+      : // One face frame: nothing to compare it with.
+        { name: 'face_consistency', evaluated: false, fired: null, measures: { compared_frames: 0 } },
+  );
 
   // 6. Challenges, in the order asked; or the reflected colours following the flash sequence.
+  let outcomes: ChallengeOutcome[] = [];
+  let flashResponse: FlashResponse | undefined;
   if (input.mode === 'flash') {
     const response = detectFlashResponse(
       flash,
@@ -195,27 +265,33 @@ export function decideLiveness(input: LivenessInput, engine: Compare): LivenessD
         return [{ step, capturedAtMs: f.capturedAtMs, rgb: frameHasFace(f) ? (f.faceRgb ?? null) : null }];
       }),
     );
-    const outcome: ChallengeOutcome = {
-      name: 'flash',
-      passed: response.passed,
-      evidence: {
-        correlation: response.correlation,
-        shift: response.shift,
-        steps: response.steps.map((s) => `${s.color}:${s.cosine ?? 'null'}`).join(','),
-        ...(response.problem ? { problem: response.problem } : {}),
+    flashResponse = response;
+    outcomes = [
+      {
+        name: 'flash',
+        passed: response.passed,
+        evidence: {
+          correlation: response.correlation,
+          shift: response.shift,
+          steps: response.steps.map((s) => `${s.color}:${s.cosine ?? 'null'}`).join(','),
+          ...(response.problem ? { problem: response.problem } : {}),
+        },
       },
-    };
-    if (!response.passed) {
-      return fail(
-        'liveness.challenge_failed',
-        { challenge: 'flash', problem: response.problem ?? null, correlation: response.correlation },
-        [outcome],
-      );
-    }
-    return { live: true, challenges: [outcome], ...base };
-  }
-  if (input.mode === 'action') {
-    const outcomes = asked.map((name, position) => {
+    ];
+    signals.push({
+      name: 'flash',
+      evaluated: true,
+      fired: !response.passed,
+      measures: {
+        correlation: response.correlation,
+        min_correlation: flashMinCorrelation,
+        shift: response.shift,
+        min_shift: flashMinShift,
+        problem: response.problem ?? null,
+      },
+    });
+  } else if (input.mode === 'action') {
+    outcomes = asked.map((name, position) => {
       const own = withFace.filter((w) => w.frame.step === name).map((w) => w.frame);
       const later = withFace
         .filter((w) => {
@@ -230,11 +306,49 @@ export function decideLiveness(input: LivenessInput, engine: Compare): LivenessD
         withFace.map((w) => w.frame),
       );
     });
-    const failed = outcomes.find((o) => !o.passed);
-    if (failed) return fail('liveness.challenge_failed', { challenge: failed.name }, outcomes);
-    return { live: true, challenges: outcomes, ...base };
+    outcomes.forEach((o, i) =>
+      signals.push({ name: `challenge:${asked[i]!}`, evaluated: true, fired: !o.passed, measures: o.evidence }),
+    );
   }
-  return { live: true, challenges: [], ...base };
+
+  const fired = firedSignals(signals);
+  const refuse = (
+    reason: LivenessFailureCode,
+    details: Record<string, number | string | boolean | null>,
+  ): LivenessDecision => ({
+    live: false,
+    reason,
+    challenges: outcomes,
+    signals,
+    ...base,
+    details: { ...details, signals_fired: fired },
+  });
+  if (passiveFired) {
+    return refuse('liveness.spoof', {
+      passive_score: passive.score,
+      threshold: passive.threshold,
+      signal: passive.signal,
+      frames: passive.frames,
+    });
+  }
+  if (firstMismatch) {
+    return refuse('liveness.face_replaced', {
+      frame: firstMismatch.index,
+      step: firstMismatch.step,
+      similarity: round(firstMismatch.similarity),
+      threshold: round(firstMismatch.threshold),
+    });
+  }
+  const failed = outcomes.find((o) => !o.passed);
+  if (failed) {
+    return refuse(
+      'liveness.challenge_failed',
+      flashResponse
+        ? { challenge: 'flash', problem: flashResponse.problem ?? null, correlation: flashResponse.correlation }
+        : { challenge: failed.name },
+    );
+  }
+  return { live: true, challenges: outcomes, signals, ...base };
 }
 
 /** The frame with the highest quality score; frames passing every quality check, and with one face, first. */

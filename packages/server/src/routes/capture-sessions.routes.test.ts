@@ -138,7 +138,16 @@ for (const dialect of dialectNames) {
       const result = read.json['result'] as Body;
       expect(result).toMatchObject({ result_code: 'result.pass', decision: 'pass', match: true, billed: true });
       expect(result['confidence']).toBeGreaterThan(50);
-      expect(result['liveness_details']).toMatchObject({ mode: 'still', live: true, frame_count: 5 });
+      expect(result['liveness_details']).toMatchObject({
+        mode: 'still',
+        live: true,
+        frame_count: 5,
+        signals_fired: [],
+      });
+      expect((result['liveness_details'] as Body)['signals']).toEqual([
+        expect.objectContaining({ name: 'passive', evaluated: true, fired: false }),
+        expect.objectContaining({ name: 'face_consistency', evaluated: true, fired: false }),
+      ]);
       expect((await t.services.wallet.balances(orgId)).cash).toBe(900);
       // The consent came from the page: method capture_page, the text's version.
       const consentRow = await t.services.consents.find(orgId, read.json['consent_id'] as string);
@@ -199,6 +208,14 @@ for (const dialect of dialectNames) {
       const read = await t.call(key, 'GET', `/v1/capture-sessions/${id}`);
       expect(read.json).toMatchObject({ status: 'failed', reason: 'liveness.spoof', attempts_used: 2 });
       expect(read.json['result']).toMatchObject({ result_code: 'result.spoof', billed: true });
+      expect((read.json['result'] as Body)['liveness_details']).toMatchObject({
+        reason: 'liveness.spoof',
+        signals: [
+          { name: 'passive', evaluated: true, fired: true },
+          { name: 'face_consistency', evaluated: true },
+        ],
+      });
+      expect((read.json['result'] as Body)['liveness_details']).toHaveProperty('signals_fired.0', 'passive');
       expect((await t.services.wallet.balances(orgId)).cash).toBe(970);
       expect((await page('POST', '/capture/api/attempts', pageToken)).json['error'].code).toBe('capture.finished');
     });
