@@ -1,4 +1,5 @@
-import { openServices, signedHeaders, type SigningKey } from '@visage/server';
+import { randomBytes } from 'node:crypto';
+import { loadConfig, openServices, signedHeaders, type SigningKey } from '@visage/server';
 import { sql } from 'kysely';
 
 /** Support for the fault tests (faults-*.test.ts): billable calls over HTTP and the ledger's invariants. */
@@ -27,12 +28,50 @@ export async function until(
   }
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The environment of a fault test's `visage serve` processes: one engine worker, a fresh master key, and the key and
+ * engine admission limits out of the way (the load is the test's: calls beyond what the worker runs at once wait
+ * in its queue, as calls in the middle of which a fault strikes). `extra` adds or overrides.
+ */
+export function faultEnv(dataDir: string, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return {
+    VISAGE_DATA_DIR: dataDir,
+    VISAGE_MASTER_KEY: randomBytes(32).toString('base64'),
+    VISAGE_ENGINE_WORKERS: '1',
+    VISAGE_KEY_RATE_PER_SECOND: '100000',
+    VISAGE_KEY_CONCURRENCY: '1000',
+    VISAGE_ENGINE_REQUESTS_PER_WORKER: '1000',
+    VISAGE_LOG_LEVEL: 'fatal',
+    // A process that fails to start prints why (the stack of an unexpected error), not only its exit code.
+    VISAGE_DEBUG: '1',
+    ...extra,
+  };
+}
+
+/** {@link seedBilledCustomer} through services of its own, closed again: the servers started next find the data. */
+export async function seedFaultCustomer(
+  env: Readonly<Record<string, string>>,
+  input: { priceFen: number; cashFen: number; image: string },
+): Promise<{ orgId: string; caller: FaultCaller }> {
+  const services = await openServices(loadConfig(env));
+  try {
+    const seeded = await seedBilledCustomer(services, input);
+    return { orgId: seeded.orgId, caller: { key: seeded.key, image: input.image } };
+  } finally {
+    await services.close();
+  }
+}
+
 export interface CallOutcome {
   /** 0: no HTTP answer (connection refused or cut: the process died under the call). */
   readonly status: number;
   readonly requestId?: string;
   readonly code?: string;
   readonly retryAfter?: string;
+  /** The answer's `billed`. */
+  readonly billed?: boolean;
   readonly replayed: boolean;
   readonly ms: number;
 }
@@ -56,10 +95,11 @@ export async function livenessCall(base: string, caller: FaultCaller, idempotenc
       body,
       signal: AbortSignal.timeout(60_000),
     });
-    const json = (await response.json()) as { request_id?: string; error?: { code: string } };
+    const json = (await response.json()) as { request_id?: string; billed?: boolean; error?: { code: string } };
     return {
       status: response.status,
       ...(json.request_id ? { requestId: json.request_id } : {}),
+      ...(typeof json.billed === 'boolean' ? { billed: json.billed } : {}),
       ...(json.error ? { code: json.error.code } : {}),
       ...(response.headers.get('retry-after') ? { retryAfter: response.headers.get('retry-after')! } : {}),
       replayed: response.headers.get('idempotent-replayed') === 'true',
@@ -131,20 +171,94 @@ export async function ledgerState(services: Services): Promise<LedgerState> {
   };
 }
 
+/**
+ * The ledger's invariants that a fault must never break, each broken one named with its count: `[]` when whole.
+ * Double entry sums to zero in all and per transaction, no organisation is below zero, nothing is charged without
+ * a stored result, no stored call claims a charge that was not posted, and (once `settled`) no hold is left.
+ */
+export function ledgerBreaches(state: LedgerState, options: { settled: boolean }): string[] {
+  const breaches: [string, number][] = [
+    ['ledger total (must be 0)', state.total],
+    ['organisation accounts below zero', state.negative],
+    ['unbalanced transactions', state.unbalanced],
+    ['charged without a result', state.postedWithoutResult],
+    ['billed but not charged', state.billedNotPosted],
+    ...(options.settled ? [['holds left', state.reservations.held] as [string, number]] : []),
+  ];
+  return breaches.filter(([, n]) => n !== 0).map(([what, n]) => `${what}: ${n}`);
+}
+
+/**
+ * Waits until no hold is left: those a fault interrupted are voided by the sweeper once older than
+ * VISAGE_RESERVATION_TIMEOUT_SECONDS, and a call stored just before its process died is marked unbilled in the same
+ * sweep. Returns the ledger's state then.
+ */
+export async function settledLedger(services: Services, timeoutMs: number): Promise<LedgerState> {
+  let state = await ledgerState(services);
+  await until(
+    async () => {
+      state = await ledgerState(services);
+      return state.reservations.held === 0 && state.billedNotPosted === 0;
+    },
+    timeoutMs,
+    'every interrupted hold voided',
+    250,
+  );
+  return state;
+}
+
+export interface SentCall extends CallOutcome {
+  readonly key: string;
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+/**
+ * `clients` loops of liveness calls to `base()` (asked afresh for each call), each key new (`prefix-n`), until
+ * `stop()`; a refused call is followed by a short pause, as a client would. `sent` grows as answers come.
+ */
+export function startLoad(base: () => string, caller: FaultCaller, clients: number, prefix: string) {
+  const sent: SentCall[] = [];
+  let stopped = false;
+  let counter = 0;
+  const loops = Array.from({ length: clients }, async () => {
+    while (!stopped) {
+      const key = `${prefix}-${counter++}`;
+      const startedAt = Date.now();
+      const outcome = await livenessCall(base(), caller, key);
+      sent.push({ ...outcome, key, startedAt, endedAt: Date.now() });
+      if (outcome.status !== 200) await sleep(50);
+    }
+  });
+  return {
+    sent,
+    /** Resolves once `probe(sent)` holds (checked as each answer comes). */
+    until: (probe: (sent: readonly SentCall[]) => boolean, timeoutMs: number, what: string) =>
+      until(() => probe(sent), timeoutMs, what, 20),
+    async stop(): Promise<readonly SentCall[]> {
+      stopped = true;
+      await Promise.all(loops);
+      return sent;
+    },
+  };
+}
+
 /** Repeats a key's call until it gets a final answer, waiting out `idempotency.in_progress` as a client would. */
 export async function retryUntilAnswered(
-  bases: readonly string[],
+  bases: readonly string[] | (() => readonly string[]),
   caller: FaultCaller,
   idempotencyKey: string,
   timeoutMs: number,
+  retryPauseMs = 1000,
 ): Promise<CallOutcome> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
-    const outcome = await livenessCall(bases[attempt % bases.length]!, caller, idempotencyKey);
+    const choices = typeof bases === 'function' ? bases() : bases;
+    const outcome = await livenessCall(choices[attempt % choices.length]!, caller, idempotencyKey);
     const transient =
       outcome.status === 0 || outcome.code === 'idempotency.in_progress' || outcome.code?.startsWith('service.');
     if (!transient) return outcome;
     if (Date.now() > deadline) return outcome;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await sleep(retryPauseMs);
   }
 }

@@ -1,29 +1,37 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, openServices, signedHeaders, type SigningKey } from '@visage/server';
-import { consent, fixture, operator } from '@visage/server/testing';
+import { loadConfig, openServices } from '@visage/server';
+import { fixture, operator } from '@visage/server/testing';
 import { createTestSchema, type TestSchema } from '@visage/storage/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChildServer, type ChildServer } from './child-server.js';
+import {
+  faultEnv,
+  ledgerBreaches,
+  ledgerState,
+  livenessCall,
+  seedBilledCustomer,
+  type CallOutcome,
+  type FaultCaller,
+} from './fault-support.js';
 
 // The whole path a billable call takes, over real HTTP, against server processes started from the built CLI:
-// the ledger must balance and every idempotency key must be charged once, whatever runs concurrently.
-const calls = 2000;
+// the ledger must balance and every idempotency key must be charged once, whatever runs concurrently. The balance
+// runs out in the middle of the run, with repeats of keys (20 %) still in flight beside their first calls: the
+// races are at the end of the money and between a key's first call and its repeats. What costs time is the engine
+// work of each call that is paid for, so the money is what sizes the run: 400 paid calls among 600.
+const calls = 600;
 const reusedShare = 0.2;
 const priceFen = 10;
-const cashFen = 11_000;
-const bonusFen = 2_000;
+const cashFen = 3_000;
+const bonusFen = 1_000;
 const clientConcurrency = 48;
 const image = fixture('lfw-anthony-fauci-0001.jpg').toString('base64');
 
-interface Outcome {
+interface Outcome extends CallOutcome {
   readonly idempotencyKey: string;
-  readonly status: number;
-  readonly requestId?: string;
-  readonly code?: string;
 }
 
 for (const setup of [
@@ -34,39 +42,36 @@ for (const setup of [
     const dataDir = mkdtempSync(join(tmpdir(), 'visage-ledger-'));
     let schema: TestSchema | undefined;
     let env: Record<string, string>;
-    const servers: ChildServer[] = [];
-    let key: SigningKey;
+    let servers: ChildServer[] = [];
+    let caller: FaultCaller;
     let orgId: string;
 
     beforeAll(async () => {
-      env = {
-        VISAGE_DATA_DIR: dataDir,
-        VISAGE_MASTER_KEY: randomBytes(32).toString('base64'),
+      schema = setup.dialect === 'postgres' ? await createTestSchema() : undefined;
+      env = faultEnv(dataDir, {
         VISAGE_ENGINE_WORKERS: String(setup.workersEach),
         VISAGE_ENGINE_MAX_QUEUE: '512',
-        VISAGE_KEY_RATE_PER_SECOND: '100000',
-        VISAGE_KEY_CONCURRENCY: '1000',
         VISAGE_LOG_LEVEL: 'warn',
-      };
-      if (setup.dialect === 'postgres') {
-        schema = await createTestSchema();
-        env['DATABASE_URL'] = schema.url;
-      }
+        ...(schema ? { DATABASE_URL: schema.url } : {}),
+      });
       const services = await openServices(loadConfig(env));
-      await schema?.migrated();
       try {
-        await services.pricing.setPrice({ product: 'liveness', amountFen: priceFen, actor: operator });
-        const org = await services.organizations.create('Concurrency Ltd', { certified: true }, operator);
-        const app = await services.apps.create({ orgId: org.id, name: 'load', actor: operator });
-        const issued = await services.keys.create({ orgId: org.id, appId: app.id, mode: 'live', actor: operator });
-        await services.wallet.topUp({ orgId: org.id, amountFen: cashFen, reference: 'bank-1', actor: operator });
-        await services.wallet.grantBonus({ orgId: org.id, amountFen: bonusFen, reason: 'welcome', actor: operator });
-        orgId = org.id;
-        key = { keyId: issued.keyId, secret: issued.secret };
+        const seeded = await seedBilledCustomer(services, { priceFen, cashFen });
+        await services.wallet.grantBonus({
+          orgId: seeded.orgId,
+          amountFen: bonusFen,
+          reason: 'welcome',
+          actor: operator,
+        });
+        orgId = seeded.orgId;
+        caller = { key: seeded.key, image };
       } finally {
         await services.close();
       }
-      for (let i = 0; i < setup.processes; i++) servers.push(await startChildServer(env));
+      servers = await Promise.all(Array.from({ length: setup.processes }, () => startChildServer(env)));
+      // Each process ran the migrator as it started: until then no other test file may drop its schema (the migrator
+      // introspects every schema), so the lock createTestSchema took is held until now.
+      await schema?.migrated();
     }, 120_000);
 
     afterAll(async () => {
@@ -87,7 +92,7 @@ for (const setup of [
         Array.from({ length: clientConcurrency }, async () => {
           while (next < plan.length) {
             const index = next++;
-            outcomes.push(await billableCall(servers[index % servers.length]!.base, key, plan[index]!));
+            outcomes.push(await billableCall(servers[index % servers.length]!.base, caller, plan[index]!));
           }
         }),
       );
@@ -105,21 +110,12 @@ for (const setup of [
 
       const services = await openServices(loadConfig(env));
       try {
-        const { db } = services.database;
-        const total = await sql<{
-          total: number;
-        }>`select coalesce(sum(balance), 0) as total from ledger_account`.execute(db);
-        expect(Number(total.rows[0]!.total)).toBe(0);
-        const negative = await sql<{ n: number }>`
-          select count(*) as n from ledger_account where org_id is not null and balance < 0`.execute(db);
-        expect(Number(negative.rows[0]!.n)).toBe(0);
-        const unbalanced = await sql<{ n: number }>`
-          select count(*) as n from (select transaction_id from ledger_posting group by transaction_id
-          having sum(amount) <> 0) as t`.execute(db);
-        expect(Number(unbalanced.rows[0]!.n)).toBe(0);
-
+        // Double entry sums to zero, per transaction too; no balance below zero; no hold left; every charge has its
+        // stored result and every billed result its charge.
+        const state = await ledgerState(services);
+        expect(ledgerBreaches(state, { settled: true })).toEqual([]);
         const posted = await sql<{ reference: string; cash: number; bonus: number }>`
-          select reference, cash, bonus from reservation where status = 'posted'`.execute(db);
+          select reference, cash, bonus from reservation where status = 'posted'`.execute(services.database.db);
         const paidRequestIds = [...paidKeys.values()].map((ids) => [...ids][0]!);
         expect(posted.rows.map((r) => r.reference).sort()).toEqual(paidRequestIds.sort());
         const postedFen = posted.rows.reduce((sum, r) => sum + Number(r.cash) + Number(r.bonus), 0);
@@ -134,30 +130,12 @@ for (const setup of [
   });
 }
 
-async function billableCall(base: string, key: SigningKey, idempotencyKey: string): Promise<Outcome> {
-  const body = JSON.stringify({ image, consent });
+/** A key's call; while its first call is still running (perhaps in the other process), asked again as a client would. */
+async function billableCall(base: string, caller: FaultCaller, idempotencyKey: string): Promise<Outcome> {
   for (;;) {
-    const response = await fetch(`${base}/v1/liveness`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'idempotency-key': idempotencyKey,
-        ...signedHeaders(key, { method: 'POST', url: '/v1/liveness', body }),
-      },
-      body,
-    });
-    const json = (await response.json()) as { request_id?: string; error?: { code: string } };
-    // The first call with this key is still running (perhaps in the other process): ask again, as a client would.
-    if (json.error?.code === 'idempotency.in_progress') {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      continue;
-    }
-    return {
-      idempotencyKey,
-      status: response.status,
-      ...(json.request_id ? { requestId: json.request_id } : {}),
-      ...(json.error ? { code: json.error.code } : {}),
-    };
+    const outcome = await livenessCall(base, caller, idempotencyKey);
+    if (outcome.code !== 'idempotency.in_progress') return { ...outcome, idempotencyKey };
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

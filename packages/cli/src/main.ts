@@ -5,9 +5,11 @@ import { benchFaces } from './commands/bench-faces.command.js';
 import { benchPad } from './commands/bench-pad.command.js';
 import { registerTrainPadCommand } from './commands/train-pad.cli.js';
 import { benchApi } from './commands/bench-api.command.js';
+import { benchCluster, formatBenchCluster } from './commands/bench-cluster.command.js';
 import { benchOcr, formatBenchOcr } from './commands/bench-ocr.command.js';
 import { registerAdminCommands } from './commands/admin/index.js';
 import { registerRegistryCommands } from './commands/registry.command.js';
+import { registerMasterKeyCommands } from './commands/master-key.command.js';
 import { verifyAuditLog } from './commands/audit-verify.command.js';
 import { calibrate } from './commands/calibrate.command.js';
 import { compareFiles } from './commands/compare.command.js';
@@ -320,6 +322,37 @@ bench
     ),
   );
 
+bench
+  .command('cluster')
+  .description(
+    '1 and 2 `visage serve` processes (one engine worker each) behind nginx on PostgreSQL: requests/s and p50/p99 of ' +
+      'a signed read and of /v1/compare, the scaling ratio, and compare at 2x its capacity (accepted p99, 503s)',
+  )
+  .option(
+    '--database-url <url>',
+    'PostgreSQL database to create a private schema in, dropped after (default: DATABASE_URL, else the test database)',
+  )
+  .option('--duration <s>', 'seconds per measurement', '10')
+  .option('--json', 'print one JSON object (shape in docs/benchmarks.md)')
+  .action((flags: { databaseUrl?: string; duration: string; json?: boolean }) =>
+    run(
+      flags.json ?? false,
+      () => {
+        const durationSeconds = Number(flags.duration);
+        if (!Number.isInteger(durationSeconds) || durationSeconds < 1) {
+          throw new CliError('cli.bad_input', { reason: '--duration must be a whole number of seconds' });
+        }
+        const databaseUrl =
+          flags.databaseUrl ??
+          process.env['DATABASE_URL'] ??
+          process.env['VISAGE_TEST_POSTGRES_URL'] ??
+          'postgres://postgres@127.0.0.1:5432/test';
+        return benchCluster({ databaseUrl, durationSeconds });
+      },
+      formatBenchCluster,
+    ),
+  );
+
 program
   .command('audit')
   .description('the audit log')
@@ -389,5 +422,6 @@ program
 
 registerAdminCommands(program, run);
 registerRegistryCommands(program, run);
+registerMasterKeyCommands(program, run);
 
 await program.parseAsync(process.argv);

@@ -29,6 +29,18 @@ export function postgresBinaries(): { bin: string } | { missing: string } {
   return { bin };
 }
 
+/**
+ * {@link postgresBinaries} for a test that skips without them (naming the reason): under CI (`CI=true`) their
+ * absence is an error instead, so that a CI run never skips the test unnoticed.
+ */
+export function testPostgresBinaries(): { bin: string; missing?: undefined } | { bin?: undefined; missing: string } {
+  const found = postgresBinaries();
+  if ('missing' in found && process.env['CI'] === 'true') {
+    throw new Error(`under CI PostgreSQL's binaries are required: ${found.missing}`);
+  }
+  return found;
+}
+
 export async function startPrivatePostgres(bin: string): Promise<PrivatePostgres> {
   const asRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), 'visage-private-pg-'));
@@ -56,7 +68,7 @@ export async function startPrivatePostgres(bin: string): Promise<PrivatePostgres
     `-k ${dir}`,
     // A test database: durability across an OS crash is not what is tested (a process crash loses nothing).
     '-c fsync=off',
-    '-c max_connections=50',
+    '-c max_connections=100',
   ].join(' ');
   run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
   const start = () => run('pg_ctl', ['-D', data, '-l', log, '-o', options, '-w', '-t', '60', 'start']);

@@ -27,6 +27,7 @@ import type { LimitStore } from './limits/limit-store.js';
 import { requireSignedCaller, type KeyGate, type SignatureCheck } from './http/signed-caller.js';
 import { registerAdminRoutes, type AdminDependencies } from './routes/admin.routes.js';
 import { registerConsoleRoutes, type ConsoleDependencies } from './routes/console.routes.js';
+import { admitEngineRequests, type EngineAdmission } from './http/engine-admission.js';
 import { registerV1Routes, type V1Dependencies } from './routes/v1.routes.js';
 import { registerIdCardRoutes, type IdCardsDependencies } from './routes/id-cards.routes.js';
 import { registerCapturePageRoutes } from './routes/capture-page.routes.js';
@@ -65,6 +66,8 @@ export interface AppDependencies extends V1Dependencies, CaptureSessionsDependen
   readonly metrics?: Metrics;
   /** ID-card OCR (POST /v1/id-cards/ocr); absent: not served. */
   readonly idCards?: IdCardsDependencies['idCards'];
+  /** Backpressure of the face-engine routes (compare, liveness, verifications); absent: none before the engine's queue. */
+  readonly engineAdmission?: EngineAdmission;
 }
 
 /** Pino redaction: secrets never reach the log, whatever a future serializer includes. */
@@ -211,6 +214,8 @@ export async function buildApp(options: AppOptions, deps: AppDependencies): Prom
   }
 
   await app.register(async (scope) => {
+    // Refused engine requests are answered before their body is read or their signature checked.
+    if (deps.engineAdmission) admitEngineRequests(scope, deps.engineAdmission);
     requireSignedCaller(scope, deps);
     registerV1Routes(scope, deps);
     if (deps.idCards) registerIdCardRoutes(scope, { ...deps, idCards: deps.idCards });

@@ -1,5 +1,11 @@
 export { nodeCrypto, systemClock } from './adapters/node-crypto.js';
-export { createSecretBox, masterKeyId, SecretBoxError, type MasterKeySecretBox } from './adapters/secret-box.js';
+export {
+  createSecretBox,
+  masterKeyId,
+  sealedKeyId,
+  SecretBoxError,
+  type MasterKeySecretBox,
+} from './adapters/secret-box.js';
 export {
   argon2PasswordHasher,
   createArgon2PasswordHasher,
@@ -23,7 +29,14 @@ export {
   type ConfigOverrides,
   type ConfigProblem,
 } from './config/load-config.js';
-export { loadMasterKey, masterKeyFileName, type MasterKeyOptions } from './config/master-key.js';
+export {
+  loadMasterKey,
+  loadMasterKeyring,
+  masterKeyFileName,
+  type MasterKeyOptions,
+  type MasterKeyring,
+} from './config/master-key.js';
+export { masterKeyStatus, rewrapSealedValues, type MasterKeyStatus, type RewrapResult } from './master-key-rotation.js';
 export { errorCodeOfEngineError } from './errors/engine-error-code.js';
 export { renderConfigDoc } from './docs/render-config.js';
 export {

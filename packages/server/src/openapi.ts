@@ -17,8 +17,8 @@ export async function renderOpenApi(version: string): Promise<string> {
 const optionalRouteServices: ReadonlySet<PropertyKey> = new Set(['idCards', 'faceIdCompat']);
 
 /**
- * Dependencies that throw on any use: for building the app when only its routes matter. Metrics and the shared
- * limit store are absent: neither adds a documented route.
+ * Dependencies that throw on any use: for building the app when only its routes matter. Metrics, the shared
+ * limit store and the engine admission are absent: none adds a documented route.
  */
 export function servicelessDependencies(when: string): AppDependencies {
   const refuse = (path: string): object =>
@@ -33,7 +33,7 @@ export function servicelessDependencies(when: string): AppDependencies {
     );
   return new Proxy({} as AppDependencies, {
     get: (_target, name) => {
-      if (name === 'metrics' || name === 'limitStore') return undefined;
+      if (name === 'metrics' || name === 'limitStore' || name === 'engineAdmission') return undefined;
       if (optionalRouteServices.has(name)) return refuse(String(name));
       throw new Error(`${String(name)} is not available ${when}`);
     },

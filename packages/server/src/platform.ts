@@ -31,6 +31,7 @@ import { buildApp, redactedLogPaths } from './app.js';
 import type { Config } from './config/load-config.js';
 import { createFaceEnginePort } from './engine/face-engine.adapter.js';
 import { createIdentityServices } from './identity-sources.js';
+import { createEngineAdmission } from './http/engine-admission.js';
 import { createKeyLimiter } from './http/key-limiter.js';
 import { createMailRequestThrottle, createRegistrationThrottle } from './http/mail-request-throttle.js';
 import { createSignInThrottle } from './http/sign-in-throttle.js';
@@ -232,6 +233,10 @@ async function assemble(
       keys: keyGate,
       limiter,
       limitStore,
+      engineAdmission: createEngineAdmission({
+        workers: engine.workers,
+        requestsPerWorker: config.engineRequestsPerWorker,
+      }),
       faceIdCompat: {
         faceIdAuth: createFaceIdAuth({
           secrets: services.keyAccess,

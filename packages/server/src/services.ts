@@ -57,6 +57,7 @@ import {
   createSanctionsRepository,
   createWebhookRepository,
   createFaceIdBusinessRepository,
+  createLookupKeyRepository,
   locateDatabase,
   migrateToLatest,
   openDatabase,
@@ -70,10 +71,11 @@ import { nodeCrypto, systemClock } from './adapters/node-crypto.js';
 import { createPseudonymizer } from './adapters/pseudonymizer.js';
 import { createIdNumberHash } from './adapters/identity-number-hash.js';
 import { createSecretBox } from './adapters/secret-box.js';
+import { openLookupKeys } from './adapters/lookup-keys.js';
 import { createWebhookSender, webhookJitter, webhookUrlCheck } from './adapters/webhook-target.js';
 import type { Config } from './config/load-config.js';
 import { stderrProblemLog, type ProblemLog } from './problem-log.js';
-import { loadMasterKey } from './config/master-key.js';
+import { loadMasterKeyring } from './config/master-key.js';
 
 /**
  * The domain services over one database: what both the HTTP server and `visage admin` run on. Opening migrates the
@@ -94,12 +96,28 @@ export async function openServices(
     await database.destroy();
     throw error;
   }
-  const masterKey = await loadMasterKey(config, {
-    ...(options.onMasterKeyGenerated ? { onGenerated: options.onMasterKeyGenerated } : {}),
-  });
-  const secretBox = createSecretBox(masterKey);
-  const pseudonymize = createPseudonymizer(masterKey);
   const clock = systemClock;
+  // The keyring (VISAGE_MASTER_KEY or master.key seals; VISAGE_MASTER_KEYS_DECRYPT_ONLY only opens), and the lookup
+  // keys it unseals from the database: they outlive a master-key rotation (docs/operations.md).
+  let lookupKeys;
+  let secretBox;
+  try {
+    const keyring = loadMasterKeyring(config, {
+      ...(options.onMasterKeyGenerated ? { onGenerated: options.onMasterKeyGenerated } : {}),
+    });
+    secretBox = createSecretBox(keyring.current, keyring.decryptOnly);
+    lookupKeys = await openLookupKeys({
+      repo: createLookupKeyRepository(database),
+      secretBox,
+      masterKey: keyring.current,
+      decryptOnlyKeys: keyring.decryptOnly.length,
+      now: () => clock.now(),
+    });
+  } catch (error) {
+    await database.destroy();
+    throw error;
+  }
+  const pseudonymize = createPseudonymizer(lookupKeys.pseudonym);
   const crypto = nodeCrypto;
   // Writes on the request path wait for the rest of this event-loop turn, so that concurrent requests share a commit.
   const defer = setImmediate;
@@ -187,9 +205,9 @@ export async function openServices(
   const idempotency = createIdempotency({
     repo: createIdempotencyRepository(database),
     clock,
-    // A key is held while its call runs; the call's two engine jobs are bounded by the engine timeout each, so the
-    // lock outlasts any call and a retry cannot run beside the first one.
-    lockSeconds: 2 * Math.ceil(config.engineTimeoutMs / 1000) + 60,
+    // A key is held while its call runs (VISAGE_IDEMPOTENCY_LOCK_SECONDS): the lock outlasts any call, so a retry
+    // cannot run beside the first one.
+    lockSeconds: config.idempotencyLockSeconds,
   });
   // In-site notices (NoticeSender for every service that tells a customer something), mailed through the Mailer.
   const notices = createNotices({ repo: createNoticeRepository(database), mailer, clock, crypto, audit });
@@ -282,7 +300,7 @@ export async function openServices(
     secretBox,
     pseudonymize,
     /** The identity registry's keyed hash of an ID number (docs/identity-sources.md). */
-    hashIdNumber: createIdNumberHash(masterKey),
+    hashIdNumber: createIdNumberHash(lookupKeys.identityNumber),
     audit,
     organizations,
     agreement,

@@ -32,11 +32,15 @@ export function createIdempotencyRepository({ db }: VisageDatabase): Idempotency
     },
 
     async find(scope, key) {
+      // The call's own billed flag with the answer: the sweeper marks a call unbilled when it voids the hold a
+      // killed process left, and a replay must not claim a charge that was never posted.
       const row = await db
         .selectFrom('idempotency_record')
-        .selectAll()
-        .where('scope', '=', scope)
-        .where('key', '=', key)
+        .leftJoin('verification', 'verification.id', 'idempotency_record.call_id')
+        .selectAll('idempotency_record')
+        .select('verification.billed as call_billed')
+        .where('idempotency_record.scope', '=', scope)
+        .where('idempotency_record.key', '=', key)
         .executeTakeFirst();
       return row && fromRow(row);
     },
@@ -88,7 +92,7 @@ function toRow(record: IdempotencyRecord): Selectable<IdempotencyRecordTable> {
   };
 }
 
-function fromRow(row: Selectable<IdempotencyRecordTable>): IdempotencyRecord {
+function fromRow(row: Selectable<IdempotencyRecordTable> & { call_billed: number | null }): IdempotencyRecord {
   return {
     scope: row.scope,
     key: row.key,
@@ -101,5 +105,6 @@ function fromRow(row: Selectable<IdempotencyRecordTable>): IdempotencyRecord {
     lockedUntil: row.locked_until,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
+    ...(row.call_billed === null ? {} : { callBilled: Number(row.call_billed) === 1 }),
   };
 }

@@ -35,6 +35,16 @@ export { createSanctionsRepository } from './sanctions.repository.js';
 export { createCaptureSessionRepository } from './capture-session.repository.js';
 export { createIdentityRecordRepository } from './identity-record.repository.js';
 export { createFaceIdBusinessRepository } from './faceid-business.repository.js';
+export { createLookupKeyRepository, type LookupKeyRepository, type StoredLookupKey } from './lookup-key.repository.js';
+export {
+  createSealedValueRepository,
+  sealedColumns,
+  type SealedColumn,
+  type SealedHead,
+  type SealedRowKey,
+  type SealedValue,
+  type SealedValueRepository,
+} from './sealed-value.repository.js';
 export { createPostgresLimitStore, type PostgresLimitStore } from './shared-limit.repository.js';
 export {
   createServerLock,

@@ -24,6 +24,7 @@ export function createNonceStore(
     db,
     (trx, use: NonceUse) => remember(trx, use, clock.now().toISOString()),
     options.defer,
+    (use) => `${use.keyId}\u0000${use.nonce}`,
   );
   return {
     remember: (keyId, nonce, expiresAt) => rememberOne({ keyId, nonce, expiresAt }),

@@ -35,8 +35,10 @@ import type { WebhookDeliveryAttemptTable, WebhookEventTable, WebhookSecretTable
 import type { IdentityRecordTable } from './identity-record.table.js';
 
 import type { FaceIdBusinessTable } from './faceid-business.table.js';
+import type { LookupKeyTable } from './lookup-key.table.js';
 
 export interface Database {
+  lookup_key: LookupKeyTable;
   faceid_business: FaceIdBusinessTable;
   identity_record: IdentityRecordTable;
   industry: IndustryTable;

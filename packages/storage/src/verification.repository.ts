@@ -17,7 +17,7 @@ export function createVerificationRepository(
   options: { defer?: Defer } = {},
 ): VerificationRepository {
   // Reads of stored results are counted on the request path: claims that wait together share one commit.
-  const claimOne = createWriteBatcher(db, claimRead, options.defer);
+  const claimOne = createWriteBatcher(db, claimRead, options.defer, (claim) => `${claim.orgId}\u0000${claim.id}`);
   return {
     insert(record, blobs, options) {
       return db.transaction().execute(async (trx) => {

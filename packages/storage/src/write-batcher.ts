@@ -16,17 +16,24 @@ export function createWriteBatcher<Input, Output>(
   db: Kysely<Database>,
   write: (trx: Transaction<Database>, input: Input) => Promise<Output>,
   defer: Defer = immediately,
+  lockOrder?: (input: Input) => string,
 ): (input: Input) => Promise<Output> {
   return createBatchWriter(
     db,
     async (trx, inputs) => {
-      const outputs: Output[] = [];
-      for (const input of inputs) outputs.push(await write(trx, input));
+      // Several processes batch writes to the same rows: taking the rows' locks in one global order (not in arrival
+      // order, which differs between processes) keeps two batches from deadlocking on PostgreSQL.
+      const order = inputs.map((input, index) => ({ input, index }));
+      if (lockOrder) order.sort((a, b) => compareKeys(lockOrder(a.input), lockOrder(b.input)) || a.index - b.index);
+      const outputs: Output[] = new Array<Output>(inputs.length);
+      for (const { input, index } of order) outputs[index] = await write(trx, input);
       return outputs;
     },
     defer,
   );
 }
+
+const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The same, for a write that handles a whole batch at once (one output per input, in order). */
 export function createBatchWriter<Input, Output>(

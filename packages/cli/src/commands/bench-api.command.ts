@@ -59,6 +59,7 @@ export async function benchApi(settings: EngineSettings, options: BenchApiOption
     VISAGE_MASTER_KEY: randomBytes(32).toString('base64'),
     VISAGE_ENGINE_WORKERS: String(options.workers),
     VISAGE_ENGINE_MAX_QUEUE: '1024',
+    VISAGE_ENGINE_REQUESTS_PER_WORKER: '1000',
     VISAGE_KEY_RATE_PER_SECOND: '100000',
     VISAGE_KEY_CONCURRENCY: '10000',
     VISAGE_SUBJECT_PER_MINUTE: '100000',
@@ -124,7 +125,7 @@ export async function benchApi(settings: EngineSettings, options: BenchApiOption
   }
 }
 
-async function seedCustomer(env: Record<string, string>): Promise<SigningKey> {
+export async function seedCustomer(env: Record<string, string>): Promise<SigningKey> {
   const services = await openServices(loadConfig(env));
   try {
     // It sets prices and creates a funded organisation: never on a database that serves customers.
@@ -148,9 +149,16 @@ async function seedCustomer(env: Record<string, string>): Promise<SigningKey> {
 
 /**
  * A stored result can be read 3 times, so a read benchmark needs many of them: one real verification through the
- * API, then copies of its stored row under new ids (each sealed for its own id), enough for the whole run.
+ * API, then copies of its stored row under new ids (each sealed for its own id), enough for `seconds` of reads (and
+ * the warm-up) at up to `perSecond`.
  */
-async function seedVerifications(env: Record<string, string>, base: string, key: SigningKey, seconds: number) {
+export async function seedVerifications(
+  env: Record<string, string>,
+  base: string,
+  key: SigningKey,
+  seconds: number,
+  perSecond = 8000,
+) {
   const body = JSON.stringify({
     selfie: fixture('lfw-anthony-fauci-0001.jpg').toString('base64'),
     comparison: { type: 'reference', image: fixture('lfw-anthony-fauci-0002.jpg').toString('base64') },
@@ -173,7 +181,7 @@ async function seedVerifications(env: Record<string, string>, base: string, key:
     const original = await services.verifications.find((await services.organizations.list())[0]!.id, created.id);
     if (!original?.resultSealed) throw new Error('the seeded verification kept no result');
     const result = services.secretBox.open(original.resultSealed, `verification:${original.id}`);
-    const copies = Math.ceil(((seconds + warmUpSeconds) * 8000) / 3);
+    const copies = Math.ceil(((seconds + warmUpSeconds) * perSecond) / 3);
     for (let i = 0; i < copies; i++) {
       const id = services.crypto.randomId('ver');
       await services.verifications.insert(

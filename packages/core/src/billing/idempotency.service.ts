@@ -12,6 +12,12 @@ export interface IdempotencyRecord {
   readonly lockedUntil: string;
   readonly createdAt: string;
   readonly expiresAt: string;
+  /**
+   * False when the call the answer belongs to was marked unbilled after the answer was kept: a process killed
+   * between keeping the answer and posting the charge leaves the hold to the sweeper, which voids it and marks the
+   * call unbilled. Absent when the answer names no stored call.
+   */
+  readonly callBilled?: boolean;
 }
 
 export interface IdempotencyRepository {
@@ -31,7 +37,14 @@ export interface IdempotencyRepository {
 }
 
 export type IdempotencyBegin =
-  { readonly kind: 'new' } | { readonly kind: 'replay'; readonly status: number; readonly body: string };
+  | { readonly kind: 'new' }
+  | {
+      readonly kind: 'replay';
+      readonly status: number;
+      readonly body: string;
+      /** The kept answer says `billed: true`, but its call was never charged (see `IdempotencyRecord.callBilled`). */
+      readonly unbilled?: true;
+    };
 
 const printableAscii = /^[\x20-\x7e]{1,255}$/;
 
@@ -75,7 +88,13 @@ export function createIdempotency(ports: {
         const stored = await repo.find(input.scope, input.key);
         if (!stored) continue;
         if (stored.requestHash !== input.requestHash) throw new DomainError('idempotency.mismatch');
-        if (stored.response) return { kind: 'replay', ...stored.response };
+        if (stored.response) {
+          return {
+            kind: 'replay',
+            ...stored.response,
+            ...(stored.callBilled === false ? { unbilled: true as const } : {}),
+          };
+        }
         const waitMs = Date.parse(stored.lockedUntil) - now.getTime();
         throw new DomainError('idempotency.in_progress', {
           retry_after_seconds: Math.max(1, Math.ceil(waitMs / 1000)),

@@ -490,7 +490,10 @@ export function createVerificationService(ports: {
       }
       if (claimed.product !== 'verification' || !claimed.resultSealed) throw new DomainError('verification.not_found');
       await audit.record({ actor: `key:${caller.keyId}`, action: 'verification.read', subject: id });
-      return decodeJson(secretBox.open(claimed.resultSealed, `verification:${id}`));
+      const result = decodeJson(secretBox.open(claimed.resultSealed, `verification:${id}`));
+      // Sealed before the charge was posted: a call whose process was killed in between was marked unbilled since.
+      if (!claimed.billed && result['billed'] === true) result['billed'] = false;
+      return result;
     },
 
     async erase(caller: Caller, id: string): Promise<DeletionReceipt> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createSecretBox, SecretBoxError } from './secret-box.js';
+import { createSecretBox, masterKeyId, sealedKeyId, SecretBoxError } from './secret-box.js';
 
 const masterKey = randomBytes(32);
 const box = createSecretBox(masterKey);
@@ -84,5 +84,75 @@ describe('createSecretBox', () => {
     const padded = new Uint8Array(sealed.length + 10);
     padded.set(sealed, 5);
     expect(Buffer.from(box.open(padded.subarray(5, 5 + sealed.length), context))).toEqual(plain);
+  });
+});
+
+describe('a keyring of master keys', () => {
+  const keyA = randomBytes(32);
+  const keyB = randomBytes(32);
+  const onlyA = createSecretBox(keyA);
+
+  it('seals under the current key and opens under any key of the ring', () => {
+    const ring = createSecretBox(keyB, [keyA]);
+    expect(ring.keyId).toBe(masterKeyId(keyB).toString('hex'));
+    expect(ring.keyIds).toEqual([ring.keyId, onlyA.keyId]);
+    const underB = ring.seal(plain, context);
+    expect(sealedKeyId(underB)).toBe(ring.keyId);
+    expect(Buffer.from(ring.open(underB, context))).toEqual(plain);
+    // What A sealed before the rotation opens after it, with A decrypt-only.
+    const underA = onlyA.seal(plain, context);
+    expect(Buffer.from(ring.open(underA, context))).toEqual(plain);
+    // A phase-1 process (A current, B decrypt-only) opens what a phase-2 process sealed under B.
+    expect(Buffer.from(createSecretBox(keyA, [keyB]).open(underB, context))).toEqual(plain);
+    // A alone does not open B's values: the ring is what lets both run side by side.
+    expect(() => onlyA.open(underB, context)).toThrow(`another master key (key id ${ring.keyId})`);
+  });
+
+  it('fails closed on a key id outside the ring, with the existing error', () => {
+    const stranger = createSecretBox(randomBytes(32));
+    const ring = createSecretBox(keyB, [keyA]);
+    const sealed = stranger.seal(plain, context);
+    expect(() => ring.open(sealed, context)).toThrow(SecretBoxError);
+    expect(() => ring.open(sealed, context)).toThrow(
+      `the value was sealed under another master key (key id ${stranger.keyId})`,
+    );
+    expect(() => ring.rewrap(sealed)).toThrow(`another master key (key id ${stranger.keyId})`);
+  });
+
+  it('re-wraps a value under the current key, changing only the header and the wrapped data key', () => {
+    const ring = createSecretBox(keyB, [keyA]);
+    const underA = Buffer.from(onlyA.seal(plain, context));
+    const rewrapped = Buffer.from(ring.rewrap(underA)!);
+    expect(rewrapped).toHaveLength(underA.length);
+    expect(sealedKeyId(rewrapped)).toBe(ring.keyId);
+    expect(rewrapped.subarray(65).equals(underA.subarray(65))).toBe(true); // payload IV, tag and ciphertext
+    expect(rewrapped.subarray(0, 65).equals(underA.subarray(0, 65))).toBe(false);
+    // Opens under B alone, still bound to its context; A cannot open it any more.
+    const onlyB = createSecretBox(keyB);
+    expect(Buffer.from(onlyB.open(rewrapped, context))).toEqual(plain);
+    expect(() => onlyB.open(rewrapped, 'api_key:other')).toThrow(/another context/);
+    expect(() => onlyA.open(rewrapped, context)).toThrow(SecretBoxError);
+    // Already under the current key: nothing to do.
+    expect(ring.rewrap(rewrapped)).toBeUndefined();
+    expect(ring.rewrap(ring.seal(plain, context))).toBeUndefined();
+  });
+
+  it('refuses to re-wrap an altered value (the old data key does not authenticate)', () => {
+    const ring = createSecretBox(keyB, [keyA]);
+    const underA = Buffer.from(onlyA.seal(plain, context));
+    for (const index of [0, 3, 10, 30, 60]) {
+      const tampered = Buffer.from(underA);
+      tampered[index]! ^= 0x01;
+      expect(() => ring.rewrap(tampered), `byte ${index}`).toThrow(SecretBoxError);
+    }
+    expect(() => ring.rewrap(underA.subarray(0, 92))).toThrow(/truncated/);
+  });
+
+  it('keeps one copy of a key listed twice, and accepts only 32-byte keys in the ring', () => {
+    expect(createSecretBox(keyA, [Buffer.from(keyA), keyB]).keyIds).toEqual([
+      onlyA.keyId,
+      masterKeyId(keyB).toString('hex'),
+    ]);
+    expect(() => createSecretBox(keyA, [randomBytes(31)])).toThrow(RangeError);
   });
 });

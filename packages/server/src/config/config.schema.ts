@@ -113,6 +113,24 @@ const cidrList = z.string().transform((text, ctx): readonly string[] => {
   return entries;
 });
 
+/** Master keys, comma-separated; each the base64 of 32 bytes (`decodeMasterKey`). Kept as given, trimmed. */
+const masterKeyList = z.string().transform((text, ctx): readonly string[] => {
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const bad = entries.map((entry, index) => index + 1).filter((n) => decodeMasterKey(entries[n - 1]!) === undefined);
+  if (bad.length > 0) {
+    // Name the entries by position only: a key is a secret, even a malformed one.
+    ctx.addIssue({
+      code: 'custom',
+      message: `entry ${bad.join(', ')} is not the base64 of exactly 32 random bytes (make one with \`openssl rand -base64 32\`)`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
+
 /** Who may read /metrics (VISAGE_METRICS). */
 export const metricsAccessModes = ['off', 'loopback', 'token'] as const;
 export type MetricsAccess = (typeof metricsAccessModes)[number];
@@ -174,6 +192,16 @@ export const configSchema = z.object({
         'into `master.key` (base64 text, mode 0600) in the data directory. Losing it makes the encrypted data ' +
         'unreadable: back it up apart from the database.',
     ),
+  VISAGE_MASTER_KEYS_DECRYPT_ONLY: masterKeyList
+    .prefault('')
+    .meta({ secret: true, defaultText: 'unset: none' })
+    .describe(
+      'Further master keys, comma-separated base64 of 32 bytes each, that decrypt but never encrypt: during a ' +
+        'rotation, the incoming key (before it becomes VISAGE_MASTER_KEY on every process) or the outgoing one ' +
+        '(until `visage master-key rewrap` has moved every value off it). New values are always sealed under ' +
+        'VISAGE_MASTER_KEY (or, on SQLite when it is unset, `master.key`). Procedure: docs/operations.md, ' +
+        '"Rotating the master key".',
+    ),
   VISAGE_MODEL_DIR: z
     .string()
     .optional()
@@ -192,6 +220,16 @@ export const configSchema = z.object({
     .optional()
     .meta({ defaultText: '16 × VISAGE_ENGINE_WORKERS' })
     .describe('Jobs waiting for a worker before new requests are refused with `service.overloaded`.'),
+  VISAGE_ENGINE_REQUESTS_PER_WORKER: wholeNumber(1, 1000)
+    .prefault('2')
+    .describe(
+      'Face-engine requests (`POST /v1/compare`, `/v1/liveness`, `/v1/verifications`) one process works on at once, ' +
+        'per engine worker; one more is refused as it arrives, before its body is read and before any charge, with ' +
+        '`service.overloaded` (503, `Retry-After`). 2 keeps each worker busy (one request running, one ready) while ' +
+        'an accepted request waits for at most about one other, so its latency under overload stays within about ' +
+        '2× the unloaded one; more smooths bursts (fewer 503s) at the cost of that latency (docs/operations.md, ' +
+        'Backpressure).',
+    ),
   VISAGE_PASSIVE_LIVENESS: z
     .enum(['network', 'fused'], { error: 'must be one of network, fused' })
     .prefault('network')
@@ -258,6 +296,14 @@ export const configSchema = z.object({
     .describe(
       'Age in seconds after which the sweeper voids a balance hold still held: its call was interrupted (a crashed ' +
         'or killed process). Keep it well above the slowest call (default 15 minutes).',
+    ),
+  VISAGE_IDEMPOTENCY_LOCK_SECONDS: wholeNumber(1, DAY)
+    .optional()
+    .meta({ defaultText: '2 × VISAGE_ENGINE_TIMEOUT_MS (in seconds) + 60' })
+    .describe(
+      'How long a call with an `Idempotency-Key` holds its key while it runs: a repeat gets ' +
+        '`idempotency.in_progress` until then, and once it has passed (the first call’s process died) a repeat runs ' +
+        'the call afresh. Keep it above the slowest call, or a repeat could run beside the first one.',
     ),
   VISAGE_SHUTDOWN_GRACE_MS: wholeNumber(0, 600_000)
     .prefault('10000')

@@ -5,6 +5,7 @@ import { configSchema, configVariables } from './config.schema.js';
 import { ConfigError, loadConfig, redactedConfig } from './load-config.js';
 
 const masterKey = Buffer.alloc(32, 7).toString('base64');
+const decryptOnlyKey = Buffer.alloc(32, 3).toString('base64');
 
 function problemsOf(env: Record<string, string | undefined>, overrides = {}): Record<string, string> {
   try {
@@ -25,10 +26,12 @@ describe('loadConfig', () => {
       dataDir: resolve('data'),
       databaseUrl: undefined,
       masterKey: undefined,
+      masterKeysDecryptOnly: [],
       modelDir: undefined,
       calibrationPath: undefined,
       engineWorkers: availableParallelism(),
       engineMaxQueue: availableParallelism() * 16,
+      engineRequestsPerWorker: 2,
       engineTimeoutMs: 30_000,
       passiveLiveness: 'network',
       bodyLimitBytes: 30 * 1024 * 1024,
@@ -44,6 +47,7 @@ describe('loadConfig', () => {
       sessionTtlSeconds: 43_200,
       sweepIntervalSeconds: 60,
       reservationTimeoutSeconds: 900,
+      idempotencyLockSeconds: 120,
       shutdownGraceMs: 10_000,
       drainDelayMs: 0,
       metrics: 'loopback',
@@ -77,6 +81,7 @@ describe('loadConfig', () => {
       VISAGE_DATA_DIR: '/var/lib/visage',
       DATABASE_URL: 'postgres://visage:pw@db:5432/visage',
       VISAGE_MASTER_KEY: masterKey,
+      VISAGE_MASTER_KEYS_DECRYPT_ONLY: decryptOnlyKey,
       VISAGE_MODEL_DIR: '/opt/models',
       VISAGE_CALIBRATION: '/opt/calibration.json',
       VISAGE_ENGINE_WORKERS: '3',
@@ -95,6 +100,7 @@ describe('loadConfig', () => {
       VISAGE_KEY_ROTATION_GRACE_SECONDS: '0',
       VISAGE_SESSION_TTL_SECONDS: '600',
       VISAGE_SWEEP_INTERVAL_SECONDS: '5',
+      VISAGE_IDEMPOTENCY_LOCK_SECONDS: '90',
       VISAGE_SHUTDOWN_GRACE_MS: '0',
       VISAGE_DRAIN_DELAY_MS: '5000',
       VISAGE_METRICS: 'token',
@@ -124,10 +130,12 @@ describe('loadConfig', () => {
       dataDir: '/var/lib/visage',
       databaseUrl: 'postgres://visage:pw@db:5432/visage',
       masterKey,
+      masterKeysDecryptOnly: [decryptOnlyKey],
       modelDir: '/opt/models',
       calibrationPath: '/opt/calibration.json',
       engineWorkers: 3,
       engineMaxQueue: 100,
+      engineRequestsPerWorker: 2,
       engineTimeoutMs: 5000,
       passiveLiveness: 'fused',
       bodyLimitBytes: 1_048_576,
@@ -143,6 +151,7 @@ describe('loadConfig', () => {
       sessionTtlSeconds: 600,
       sweepIntervalSeconds: 5,
       reservationTimeoutSeconds: 900,
+      idempotencyLockSeconds: 90,
       shutdownGraceMs: 0,
       drainDelayMs: 5000,
       metrics: 'token',
@@ -278,6 +287,28 @@ describe('loadConfig', () => {
     expect(problemsOf({ REDIS_URL: 'redis://cache:6379' })).toEqual({
       REDIS_URL: expect.stringMatching(/^only used with DATABASE_URL/),
     });
+  });
+
+  it('reads VISAGE_MASTER_KEYS_DECRYPT_ONLY as a comma-separated list of keys, and never echoes one', () => {
+    const other = Buffer.alloc(32, 8).toString('base64');
+    expect(
+      loadConfig({ VISAGE_MASTER_KEY: masterKey, VISAGE_MASTER_KEYS_DECRYPT_ONLY: ` ${other} , ,${masterKey}` })
+        .masterKeysDecryptOnly,
+    ).toEqual([other, masterKey]);
+    expect(loadConfig({ VISAGE_MASTER_KEYS_DECRYPT_ONLY: '' }).masterKeysDecryptOnly).toEqual([]);
+    const secretish = 'correct-horse-battery-staple-secret';
+    let message = '';
+    try {
+      loadConfig({ VISAGE_MASTER_KEY: masterKey, VISAGE_MASTER_KEYS_DECRYPT_ONLY: `${other},${secretish}` });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/VISAGE_MASTER_KEYS_DECRYPT_ONLY: entry 2 is not the base64 of exactly 32 random bytes/);
+    expect(message).not.toContain(secretish);
+    expect(message).not.toContain(other);
+    const redacted = redactedConfig(loadConfig({ VISAGE_MASTER_KEYS_DECRYPT_ONLY: other }));
+    expect(redacted.masterKeysDecryptOnly).toEqual(['[redacted]']);
+    expect(JSON.stringify(redacted)).not.toContain(other);
   });
 
   it('accepts only base64 of exactly 32 bytes as the master key, and never echoes it', () => {

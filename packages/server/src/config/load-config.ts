@@ -25,6 +25,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** VISAGE_MASTER_KEY as given (base64 of 32 bytes, already checked); read it with `loadMasterKey`. */
   readonly masterKey: string | undefined;
+  /** VISAGE_MASTER_KEYS_DECRYPT_ONLY as given (each base64 of 32 bytes, already checked): keys that only open. */
+  readonly masterKeysDecryptOnly: readonly string[];
   /** VISAGE_MODEL_DIR; undefined means the engine's default. */
   readonly modelDir: string | undefined;
   /** VISAGE_CALIBRATION; undefined means the engine's shipped calibration. */
@@ -33,6 +35,8 @@ export interface Config {
   readonly engineWorkers: number;
   /** VISAGE_ENGINE_MAX_QUEUE (default: 16 per worker). */
   readonly engineMaxQueue: number;
+  /** VISAGE_ENGINE_REQUESTS_PER_WORKER: engine requests in progress per worker before `service.overloaded`. */
+  readonly engineRequestsPerWorker: number;
   readonly engineTimeoutMs: number;
   /** VISAGE_PASSIVE_LIVENESS: which passive anti-spoofing signal capture sessions hold frames against. */
   readonly passiveLiveness: 'network' | 'fused';
@@ -51,6 +55,8 @@ export interface Config {
   readonly sweepIntervalSeconds: number;
   /** VISAGE_RESERVATION_TIMEOUT_SECONDS: the sweeper voids holds older than this (their call was interrupted). */
   readonly reservationTimeoutSeconds: number;
+  /** VISAGE_IDEMPOTENCY_LOCK_SECONDS: how long a running call holds its Idempotency-Key. */
+  readonly idempotencyLockSeconds: number;
   readonly shutdownGraceMs: number;
   /** VISAGE_DRAIN_DELAY_MS: after SIGTERM, serve this long with /readyz at 503 before closing the listener. */
   readonly drainDelayMs: number;
@@ -185,10 +191,12 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     databaseUrl: v.DATABASE_URL,
     redisUrl: v.REDIS_URL,
     masterKey: v.VISAGE_MASTER_KEY?.trim(),
+    masterKeysDecryptOnly: Object.freeze([...v.VISAGE_MASTER_KEYS_DECRYPT_ONLY]),
     modelDir: v.VISAGE_MODEL_DIR === undefined ? undefined : resolve(v.VISAGE_MODEL_DIR),
     calibrationPath: v.VISAGE_CALIBRATION === undefined ? undefined : resolve(v.VISAGE_CALIBRATION),
     engineWorkers,
     engineMaxQueue: v.VISAGE_ENGINE_MAX_QUEUE ?? engineWorkers * 16,
+    engineRequestsPerWorker: v.VISAGE_ENGINE_REQUESTS_PER_WORKER,
     engineTimeoutMs: v.VISAGE_ENGINE_TIMEOUT_MS,
     passiveLiveness: v.VISAGE_PASSIVE_LIVENESS,
     bodyLimitBytes: v.VISAGE_BODY_LIMIT_BYTES,
@@ -204,6 +212,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     sessionTtlSeconds: v.VISAGE_SESSION_TTL_SECONDS,
     sweepIntervalSeconds: v.VISAGE_SWEEP_INTERVAL_SECONDS,
     reservationTimeoutSeconds: v.VISAGE_RESERVATION_TIMEOUT_SECONDS,
+    // A call's two engine jobs are bounded by the engine timeout each; the margin covers the queue and the database.
+    idempotencyLockSeconds: v.VISAGE_IDEMPOTENCY_LOCK_SECONDS ?? 2 * Math.ceil(v.VISAGE_ENGINE_TIMEOUT_MS / 1000) + 60,
     shutdownGraceMs: v.VISAGE_SHUTDOWN_GRACE_MS,
     drainDelayMs: v.VISAGE_DRAIN_DELAY_MS,
     metrics: v.VISAGE_METRICS,
@@ -234,6 +244,7 @@ export function redactedConfig(config: Config): Config {
   return Object.freeze({
     ...config,
     masterKey: config.masterKey === undefined ? undefined : '[redacted]',
+    masterKeysDecryptOnly: Object.freeze(config.masterKeysDecryptOnly.map(() => '[redacted]')),
     databaseUrl: config.databaseUrl === undefined ? undefined : redactUrl(config.databaseUrl),
     redisUrl: config.redisUrl === undefined ? undefined : redactUrl(config.redisUrl),
     smtpUrl: config.smtpUrl === undefined ? undefined : redactUrl(config.smtpUrl),

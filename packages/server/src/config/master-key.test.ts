@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from './load-config.js';
-import { loadMasterKey } from './master-key.js';
+import { masterKeyId } from '../adapters/secret-box.js';
+import { loadMasterKey, loadMasterKeyring } from './master-key.js';
 
 const posix = process.platform !== 'win32';
 let root: string;
@@ -83,5 +84,65 @@ describe('loadMasterKey', () => {
       /VISAGE_MASTER_KEY: required when DATABASE_URL is set/,
     );
     expect(readdirSync(root)).toEqual([]);
+  });
+});
+
+describe('loadMasterKeyring', () => {
+  const keyA = Buffer.alloc(32, 1);
+  const keyB = Buffer.alloc(32, 2);
+
+  it('takes VISAGE_MASTER_KEY as the current key and the decrypt-only keys after it', () => {
+    const ring = loadMasterKeyring({
+      masterKey: keyB.toString('base64'),
+      masterKeysDecryptOnly: [keyA.toString('base64')],
+      databaseUrl: 'postgres://db/x',
+      dataDir: root,
+    });
+    expect(ring.current).toEqual(keyB);
+    expect(ring.decryptOnly).toEqual([keyA]);
+  });
+
+  it('on SQLite, takes master.key as the current key unless VISAGE_MASTER_KEY is set', () => {
+    const fileKey = loadMasterKey(sqlite(root));
+    const ring = loadMasterKeyring({ ...sqlite(root), masterKeysDecryptOnly: [keyA.toString('base64')] });
+    expect(ring.current).toEqual(fileKey);
+    expect(ring.decryptOnly).toEqual([keyA]);
+    // Rotating on SQLite: the new key in VISAGE_MASTER_KEY, the file's key decrypt-only.
+    const rotated = loadMasterKeyring({
+      ...sqlite(root),
+      masterKey: keyB.toString('base64'),
+      masterKeysDecryptOnly: [fileKey.toString('base64')],
+    });
+    expect(rotated.current).toEqual(keyB);
+    expect(rotated.decryptOnly).toEqual([fileKey]);
+  });
+
+  it('drops a decrypt-only key equal to the current one or listed twice', () => {
+    const ring = loadMasterKeyring({
+      masterKey: keyA.toString('base64'),
+      masterKeysDecryptOnly: [keyA.toString('base64'), keyB.toString('base64'), keyB.toString('base64url')],
+      databaseUrl: undefined,
+      dataDir: root,
+    });
+    expect(ring.decryptOnly).toEqual([keyB]);
+    expect(masterKeyId(ring.current)).toEqual(masterKeyId(keyA));
+  });
+
+  it('names a malformed decrypt-only entry by position, never by value', () => {
+    const bad = 'not-a-key-but-maybe-secret';
+    let error: unknown;
+    try {
+      loadMasterKeyring({
+        masterKey: keyA.toString('base64'),
+        masterKeysDecryptOnly: [keyB.toString('base64'), bad],
+        databaseUrl: undefined,
+        dataDir: root,
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/VISAGE_MASTER_KEYS_DECRYPT_ONLY: entry 2 is not the base64 of 32 bytes/);
+    expect((error as Error).message).not.toContain(bad);
   });
 });

@@ -11,6 +11,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { masterKeyId } from '../adapters/secret-box.js';
 import { decodeMasterKey } from './config.schema.js';
 import { ConfigError, type Config } from './load-config.js';
 
@@ -43,6 +44,42 @@ export function loadMasterKey(
   }
   const path = join(config.dataDir, masterKeyFileName);
   return readKeyFile(path) ?? generateKeyFile(config.dataDir, path, options);
+}
+
+/** The master keys a process holds: `current` seals (and opens), `decryptOnly` only open. */
+export interface MasterKeyring {
+  readonly current: Buffer;
+  readonly decryptOnly: readonly Buffer[];
+}
+
+/**
+ * The current master key (`loadMasterKey`) and VISAGE_MASTER_KEYS_DECRYPT_ONLY. A decrypt-only key equal to the
+ * current one is dropped (harmless: a phase of a rotation may list it in both places); two different keys with the
+ * same 4-byte key id are refused, since a sealed value would not say which of them opens it.
+ */
+export function loadMasterKeyring(
+  config: Pick<Config, 'masterKey' | 'masterKeysDecryptOnly' | 'databaseUrl' | 'dataDir'>,
+  options: MasterKeyOptions = {},
+): MasterKeyring {
+  const current = loadMasterKey(config, options);
+  const decryptOnly: Buffer[] = [];
+  const ids = new Map<string, Buffer>([[masterKeyId(current).toString('hex'), current]]);
+  config.masterKeysDecryptOnly.forEach((text, index) => {
+    const key = decodeMasterKey(text);
+    if (!key) throw problem('VISAGE_MASTER_KEYS_DECRYPT_ONLY', `entry ${index + 1} is not the base64 of 32 bytes`);
+    const id = masterKeyId(key).toString('hex');
+    const known = ids.get(id);
+    if (known?.equals(key)) return;
+    if (known) {
+      throw problem(
+        'VISAGE_MASTER_KEYS_DECRYPT_ONLY',
+        `entry ${index + 1} has the key id ${id} of another key in the keyring; make a new key`,
+      );
+    }
+    ids.set(id, key);
+    decryptOnly.push(key);
+  });
+  return { current, decryptOnly };
 }
 
 /** The key in `path`, or undefined when there is no such file. */

@@ -6,7 +6,7 @@ export interface IdempotencyPort {
     scope: string;
     key: string;
     requestHash: string;
-  }): Promise<{ kind: 'new' } | { kind: 'replay'; status: number; body: string }>;
+  }): Promise<{ kind: 'new' } | { kind: 'replay'; status: number; body: string; unbilled?: true }>;
   complete(input: { scope: string; key: string; status: number; body: string; callId?: string }): Promise<void>;
   abandon(input: { scope: string; key: string }): Promise<void>;
 }
@@ -52,7 +52,11 @@ export async function idempotent(
   if (started.kind === 'replay') {
     reply.header('idempotent-replayed', 'true');
     const opened = deps.secretBox.open(Buffer.from(started.body, 'base64'), context);
-    return JSON.parse(decoder.decode(opened)) as Record<string, unknown>;
+    const answer = JSON.parse(decoder.decode(opened)) as Record<string, unknown>;
+    // The answer was kept before its charge was posted; a process killed between the two left the call uncharged
+    // (the sweeper voided its hold and marked it unbilled), and the replay says so.
+    if (started.unbilled && answer['billed'] === true) answer['billed'] = false;
+    return answer;
   }
   let completed = false;
   const complete = async (call: { id: string; body: Record<string, unknown> }) => {

@@ -2,6 +2,7 @@ import type { Caller } from '@visage/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { rejectUnparsedBody } from './body-parsers.js';
 import type { KeyLimiter } from './key-limiter.js';
+import { holdsForHandler } from './held-for-handler.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,11 +36,13 @@ export function requireSignedCaller(
   scope: FastifyInstance,
   deps: { verifySignature: SignatureCheck; keys: KeyGate; limiter: KeyLimiter },
 ): void {
+  // The key's concurrency slot is held until the handler has finished, even if the client hangs up meanwhile.
+  const hold = holdsForHandler(scope);
   scope.addHook('preValidation', async (request, reply) => {
     const { keyId } = await deps.verifySignature(signedParts(request));
     const caller = await deps.keys.authorize({ keyId, ip: request.ip });
     const release = await deps.limiter.acquire(caller.keyId, caller.sandbox);
-    reply.raw.once('close', release);
+    hold(request, reply, release);
     request.caller = caller;
   });
   scope.addHook('preValidation', rejectUnparsedBody);

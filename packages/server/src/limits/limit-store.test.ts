@@ -5,6 +5,9 @@ import { freshDatabase } from '@visage/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryLimitStore, failClosed, type LimitStore } from './limit-store.js';
 import { createRedisLimitStore } from './redis-limit-store.js';
+import { withSlotReuse } from './slot-reuse.js';
+import { withTokenBatches } from './token-batches.js';
+import { tokenBucketAllows } from '../testing/token-bucket.js';
 
 // One behaviour, three homes: this process's memory, PostgreSQL and Redis. The shared ones are also raced by two
 // store instances (as two server processes would be), and the limits must still hold exactly.
@@ -88,6 +91,34 @@ for (const [name, home] of Object.entries(homes)) {
         expect(results.filter((r) => r.ok)).toHaveLength(20);
       });
 
+      it('takes up to a count of tokens at once: as many as the bucket holds whole, at most the count', async () => {
+        const key = unique();
+        expect(await a.takeUpTo(key, 0.001, 10, 4)).toEqual({ ok: true, taken: 4 });
+        expect(await b.takeUpTo(key, 0.001, 10, 4)).toEqual({ ok: true, taken: 4 });
+        expect(await a.takeUpTo(key, 0.001, 10, 4)).toEqual({ ok: true, taken: 2 });
+        expect(await b.takeUpTo(key, 0.001, 10, 4)).toMatchObject({ ok: false });
+        expect(await a.take(key, 0.001, 10)).toMatchObject({ ok: false });
+        // One token a second: after 1.1 s one is whole again, and a batch takes just that one.
+        const slow = unique();
+        expect(await a.takeUpTo(slow, 1, 3, 5)).toEqual({ ok: true, taken: 3 });
+        const refused = await b.takeUpTo(slow, 1, 3, 5);
+        expect(refused).toEqual({ ok: false, retryAfterSeconds: 1 });
+        await sleep(1100);
+        expect(await b.takeUpTo(slow, 1, 3, 5)).toEqual({ ok: true, taken: 1 });
+        expect(await a.take(slow, 1, 3)).toMatchObject({ ok: false });
+      });
+
+      it('shares a bucket exactly between concurrent batch takers', async () => {
+        const key = unique();
+        const results = await Promise.all(
+          Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).takeUpTo(key, 0.001, 50, 1 + (i % 4))),
+        );
+        const taken = results.reduce((sum, r) => sum + (r.ok ? r.taken : 0), 0);
+        expect(taken).toBe(50);
+        // Once the bucket is empty, a single take is refused too.
+        expect(await a.take(key, 0.001, 50)).toMatchObject({ ok: false });
+      });
+
       it('holds at most `limit` slots, gives one back on release, and lets a forgotten one expire', async () => {
         const key = unique();
         const first = await a.acquireSlot(key, 2, 60_000);
@@ -106,12 +137,103 @@ for (const [name, home] of Object.entries(homes)) {
         expect(await b.acquireSlot(leased, 1, 300)).toBeDefined();
       });
 
+      it('finds the free slots of a large limit, up to exactly the limit', async () => {
+        // Above 64 slots a free one is first looked for among a few random numbers; when those are held, among all.
+        const key = unique();
+        const handles = await Promise.all(
+          Array.from({ length: 110 }, (_, i) => (i % 2 ? a : b).acquireSlot(key, 100, 60_000)),
+        );
+        expect(handles.filter((h) => h !== undefined)).toHaveLength(100);
+        expect(await a.acquireSlot(key, 100, 60_000)).toBeUndefined();
+        await b.releaseSlot(
+          key,
+          handles.find((h) => h !== undefined)!,
+        );
+        expect(await a.acquireSlot(key, 100, 60_000)).toBeDefined();
+      });
+
       it('never grants more slots than the limit to concurrent acquirers', async () => {
         const key = unique();
         const handles = await Promise.all(
           Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).acquireSlot(key, 10, 60_000)),
         );
         expect(handles.filter((h) => h !== undefined)).toHaveLength(10);
+      });
+
+      it('keeps a busy key within 10 % of its rate with token batches in two processes', async () => {
+        const key = unique();
+        const rate = 500;
+        let asked = 0;
+        const counting = (store: LimitStore): LimitStore => ({
+          ...store,
+          take: (...args) => (asked++, store.take(...args)),
+          takeUpTo: (...args) => (asked++, store.takeUpTo(...args)),
+        });
+        const processes = [withTokenBatches(counting(a)), withTokenBatches(counting(b))];
+        const times: number[] = [];
+        let accepted = 0;
+        let lastAnswer = 0;
+        const until = performance.now() + 2000;
+        // 2 x 16 callers, each taking as fast as the store lets it: far more than 500 a second are asked for.
+        await Promise.all(
+          Array.from({ length: 32 }, async (_, i) => {
+            while (performance.now() < until) {
+              times.push(performance.now());
+              if ((await processes[i % 2]!.take(key, rate, rate)).ok) accepted++;
+              lastAnswer = performance.now();
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+          }),
+        );
+        times.sort((x, y) => x - y);
+        const allowed = tokenBucketAllows(times, rate, rate);
+        // The store counts on its own clock, between a take's call and its answer: it can never have granted more
+        // than a full bucket and the refill from the first call to the last answer.
+        const most = rate + (rate * (lastAnswer - times[0]!)) / 1000;
+        const summary = JSON.stringify({ accepted, allowed, most, takes: times.length, asked });
+        expect(accepted, summary).toBeLessThanOrEqual(most);
+        expect(accepted, summary).toBeGreaterThanOrEqual(allowed * 0.9);
+        expect(asked, summary).toBeLessThan(times.length / 3);
+      });
+
+      it('never has more requests in flight than the limit with slots reused in two processes', async () => {
+        const key = unique();
+        const processes = [withSlotReuse(a), withSlotReuse(b)];
+        let inFlight = 0;
+        let most = 0;
+        let served = 0;
+        const until = performance.now() + 1500;
+        await Promise.all(
+          Array.from({ length: 60 }, async (_, i) => {
+            const limits = processes[i % 2]!;
+            while (performance.now() < until) {
+              const handle = await limits.acquireSlot(key, 40, 60_000);
+              if (handle === undefined) {
+                await sleep(2);
+                continue;
+              }
+              inFlight++;
+              most = Math.max(most, inFlight);
+              await sleep(3);
+              inFlight--;
+              served++;
+              await limits.releaseSlot(key, handle);
+            }
+          }),
+        );
+        expect(served).toBeGreaterThan(0);
+        expect(most).toBeLessThanOrEqual(40);
+        // Quiet again: within the idle time (100 ms) every kept slot is given back, and the store's 40 are free.
+        let free = 0;
+        for (let attempt = 0; attempt < 30 && free < 40; attempt++) {
+          await sleep(100);
+          const handles = (await Promise.all(Array.from({ length: 41 }, () => a.acquireSlot(key, 40, 60_000)))).filter(
+            (h) => h !== undefined,
+          );
+          free = handles.length;
+          await Promise.all(handles.map((h) => a.releaseSlot(key, h)));
+        }
+        expect(free).toBe(40);
       });
 
       it('counts requests in a rolling window under every key, and forgets or clears them', async () => {

@@ -9,6 +9,11 @@ import { DomainError } from '@visage/core';
 export interface LimitStore {
   /** Takes one token from `key`'s bucket (refilled continuously at `ratePerSecond`, holding at most `burst`). */
   take(key: string, ratePerSecond: number, burst: number): Promise<TakeResult>;
+  /**
+   * Takes up to `count` tokens from `key`'s bucket at once (as many as it holds whole, at most `count`): the
+   * process-local batches of token-batches.ts spend them without asking again.
+   */
+  takeUpTo(key: string, ratePerSecond: number, burst: number, count: number): Promise<TakeUpToResult>;
   /** Holds one of `limit` slots of `key`, for `leaseMs` at most; the handle to release it, or undefined if full. */
   acquireSlot(key: string, limit: number, leaseMs: number): Promise<string | undefined>;
   releaseSlot(key: string, handle: string): Promise<void>;
@@ -26,6 +31,7 @@ export interface LimitStore {
 }
 
 export type TakeResult = { ok: true } | { ok: false; retryAfterSeconds: number };
+export type TakeUpToResult = { ok: true; taken: number } | { ok: false; retryAfterSeconds: number };
 export type HitResult = { ok: true; id: string } | { ok: false; retryAfterSeconds: number };
 
 /** The longest rolling window any limit uses (registrations: one hour); the sweeper keeps hits this long. */
@@ -46,23 +52,36 @@ export function createMemoryLimitStore(now: () => number = () => performance.now
     return list;
   };
 
-  return {
-    kind: 'memory',
-    async take(key, ratePerSecond, burst) {
-      const t = now();
-      const bucket = buckets.get(key) ?? { tokens: burst, at: t };
-      bucket.tokens = Math.min(burst, bucket.tokens + (Math.max(0, t - bucket.at) / 1000) * ratePerSecond);
-      bucket.at = t;
+  const takeUpTo = (key: string, ratePerSecond: number, burst: number, count: number): TakeUpToResult => {
+    const t = now();
+    let bucket = buckets.get(key);
+    if (bucket === undefined) {
+      bucket = { tokens: burst, at: t };
       buckets.set(key, bucket);
-      if (bucket.tokens < 1) {
-        return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerSecond)) };
-      }
-      bucket.tokens -= 1;
       // Keys never used again would stay for ever: past this many, full buckets are dropped.
       if (buckets.size > 10_000) {
         for (const [k, b] of buckets) if (b.tokens + ((t - b.at) / 1000) * ratePerSecond >= burst) buckets.delete(k);
+        buckets.set(key, bucket);
       }
-      return { ok: true };
+    }
+    bucket.tokens = Math.min(burst, bucket.tokens + (Math.max(0, t - bucket.at) / 1000) * ratePerSecond);
+    bucket.at = t;
+    if (bucket.tokens < 1) {
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerSecond)) };
+    }
+    const taken = Math.min(Math.max(1, Math.floor(count)), Math.floor(bucket.tokens));
+    bucket.tokens -= taken;
+    return { ok: true, taken };
+  };
+
+  return {
+    kind: 'memory',
+    async take(key, ratePerSecond, burst) {
+      const result = takeUpTo(key, ratePerSecond, burst, 1);
+      return result.ok ? { ok: true } : result;
+    },
+    async takeUpTo(key, ratePerSecond, burst, count) {
+      return takeUpTo(key, ratePerSecond, burst, count);
     },
     async acquireSlot(key, limit, leaseMs) {
       const t = now();
@@ -133,6 +152,7 @@ export function failClosed(store: LimitStore, onError: (error: unknown) => void 
   return {
     kind: store.kind,
     take: guard(store.take.bind(store)),
+    takeUpTo: guard(store.takeUpTo.bind(store)),
     acquireSlot: guard(store.acquireSlot.bind(store)),
     // Releasing a slot that cannot be released: its lease ends it.
     releaseSlot: (key, handle) => store.releaseSlot(key, handle).catch(onError),

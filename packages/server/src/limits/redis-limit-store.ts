@@ -1,30 +1,31 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { HitResult, LimitStore, TakeResult } from './limit-store.js';
+import type { HitResult, LimitStore, TakeResult, TakeUpToResult } from './limit-store.js';
 
 // Every script reads Redis's own clock (TIME), so processes whose clocks disagree still share one bucket, and runs
 // atomically: no other command interleaves between its read and its write.
 const clockMs = `local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-// KEYS[1] bucket; ARGV rate per second, burst. Returns {1} or {0, tokens as text}.
+// KEYS[1] bucket; ARGV rate per second, burst, most tokens to take. Returns {tokens taken, tokens left as text}.
 const takeScript = `${clockMs}
-local rate = tonumber(ARGV[1]) local burst = tonumber(ARGV[2])
+local rate = tonumber(ARGV[1]) local burst = tonumber(ARGV[2]) local want = tonumber(ARGV[3])
 local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(b[1]) or burst
 local at = tonumber(b[2]) or now
 tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
-local ok = 0
-if tokens >= 1 then tokens = tokens - 1 ok = 1 end
+local taken = math.min(want, math.floor(tokens))
+if taken >= 1 then tokens = tokens - taken else taken = 0 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
-return {ok, tostring(tokens)}`;
+return {taken, tostring(tokens)}`;
 
 // KEYS[1] sorted set of slot handles scored by expiry; ARGV limit, lease ms, handle. Returns 1 when held.
 const acquireScript = `${clockMs}
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
-redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
+-- Never shortened: leases differ (a slot kept for reuse holds a little longer), and the set lasts as long as any.
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2])) end
 return 1`;
 
 // KEYS sorted sets of request ids scored by time; ARGV window ms, id, then one limit per key.
@@ -75,17 +76,28 @@ export async function createRedisLimitStore(
     });
   }
   const k = (key: string) => `${prefix}${key}`;
+  const takeUpTo = async (
+    key: string,
+    ratePerSecond: number,
+    burst: number,
+    count: number,
+  ): Promise<TakeUpToResult> => {
+    const want = Math.max(1, Math.floor(count));
+    const [taken, tokens] = (await redis.eval(takeScript, 1, k(`bucket:${key}`), ratePerSecond, burst, want)) as [
+      number,
+      string,
+    ];
+    if (taken >= 1) return { ok: true, taken };
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - Number(tokens)) / ratePerSecond)) };
+  };
 
   return {
     kind: 'redis',
     async take(key, ratePerSecond, burst): Promise<TakeResult> {
-      const [ok, tokens] = (await redis.eval(takeScript, 1, k(`bucket:${key}`), ratePerSecond, burst)) as [
-        number,
-        string,
-      ];
-      if (ok === 1) return { ok: true };
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - Number(tokens)) / ratePerSecond)) };
+      const result = await takeUpTo(key, ratePerSecond, burst, 1);
+      return result.ok ? { ok: true } : result;
     },
+    takeUpTo,
     async acquireSlot(key, limit, leaseMs) {
       const handle = randomBytes(9).toString('base64url');
       const held = (await redis.eval(acquireScript, 1, k(`slots:${key}`), limit, leaseMs, handle)) as number;

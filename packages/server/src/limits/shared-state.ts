@@ -1,6 +1,8 @@
 import { createPostgresLimitStore, createServerLock, type VisageDatabase } from '@visage/storage';
 import { createMemoryLimitStore, failClosed, longestWindowMs, type LimitStore } from './limit-store.js';
 import { createRedisLimitStore } from './redis-limit-store.js';
+import { withSlotReuse } from './slot-reuse.js';
+import { withTokenBatches } from './token-batches.js';
 
 interface Log {
   warn(object: object, message: string): void;
@@ -25,13 +27,23 @@ export async function openLimitStore(
   } else if (database.dialect.name === 'postgres')
     store = { kind: 'postgres', ...createPostgresLimitStore(database), close: async () => {} };
   else return createMemoryLimitStore();
-  const guarded = failClosed(store, (error) => options.log()?.error({ err: error }, 'shared limit store failed'));
+  // Keys busy in this process take their tokens from the shared bucket in batches (token-batches.ts) and reuse
+  // their concurrency slots for a moment (slot-reuse.ts): a busy key costs a fraction of a statement per request.
+  const guarded = withSlotReuse(
+    withTokenBatches(failClosed(store, (error) => options.log()?.error({ err: error }, 'shared limit store failed'))),
+  );
   if (store.kind !== 'postgres') return guarded;
   const timer = setInterval(() => {
     store.sweep(longestWindowMs).catch((error: unknown) => options.log()?.warn({ err: error }, 'limit sweep failed'));
   }, options.sweepIntervalSeconds * 1000);
   timer.unref();
-  return { ...guarded, close: async () => clearInterval(timer) };
+  return {
+    ...guarded,
+    close: async () => {
+      clearInterval(timer);
+      await guarded.close();
+    },
+  };
 }
 
 /**

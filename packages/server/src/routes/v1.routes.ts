@@ -19,6 +19,7 @@ import {
   type SecretBox,
   type VerificationService,
 } from '@visage/core';
+import { engineRoute } from '../http/engine-admission.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -43,6 +44,7 @@ export function registerV1Routes(scope: FastifyInstance, deps: V1Dependencies): 
   app.post(
     '/v1/compare',
     {
+      config: engineRoute,
       schema: {
         summary: 'Compare two faces (1:1)',
         tags: ['verification'],
@@ -73,6 +75,7 @@ export function registerV1Routes(scope: FastifyInstance, deps: V1Dependencies): 
   app.post(
     '/v1/liveness',
     {
+      config: engineRoute,
       schema: {
         summary: 'Passive liveness of one face',
         tags: ['verification'],
@@ -102,6 +105,7 @@ export function registerV1Routes(scope: FastifyInstance, deps: V1Dependencies): 
   app.post(
     '/v1/verifications',
     {
+      config: engineRoute,
       schema: {
         summary: 'Verify a live selfie against a reference photo or an identity record (registry)',
         tags: ['verification'],

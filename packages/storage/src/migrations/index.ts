@@ -22,6 +22,7 @@ import * as addWebhookTargetAndCaptureDecision from './202611300201-add-webhook-
 import * as createIdentityRecords from './202612010001-create-identity-records.js';
 import * as createFaceIdBusinesses from './202612020001-create-faceid-businesses.js';
 import * as createSharedLimitsAndServerLock from './202612040001-create-shared-limits-and-server-lock.js';
+import * as createLookupKeys from './202612050001-create-lookup-keys.js';
 import { withMigrationLock } from './migration-lock.js';
 
 /** Every migration, bundled in code (no folder scan), in the order their timestamped names sort. */
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   '202612010001-create-identity-records': createIdentityRecords,
   '202612020001-create-faceid-businesses': createFaceIdBusinesses,
   '202612040001-create-shared-limits-and-server-lock': createSharedLimitsAndServerLock,
+  '202612050001-create-lookup-keys': createLookupKeys,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResult[]> {
