@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, openServices, signedHeaders, type SigningKey } from '@visage/server';
 import { sql } from 'kysely';
+import { until } from './cluster-support.js';
+
+export { until };
 
 /** Support for the fault tests (faults-*.test.ts): billable calls over HTTP and the ledger's invariants. */
 
@@ -14,19 +17,6 @@ export interface FaultCaller {
 
 const operator = 'operator:faults-test';
 const consent = { text_version: 'v1', obtained_at: '2026-11-29T08:00:00Z', method: 'checkbox' };
-
-export async function until(
-  probe: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-  stepMs = 100,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, stepMs));
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
