@@ -333,8 +333,13 @@ bench
     'PostgreSQL database to create a private schema in, dropped after (default: DATABASE_URL, else the test database)',
   )
   .option('--duration <s>', 'seconds per measurement', '10')
+  .option(
+    '--requests-per-worker <n>',
+    'VISAGE_ENGINE_REQUESTS_PER_WORKER of the servers, and compare connections per process in the closed loops',
+    '1',
+  )
   .option('--json', 'print one JSON object (shape in docs/benchmarks.md)')
-  .action((flags: { databaseUrl?: string; duration: string; json?: boolean }) =>
+  .action((flags: { databaseUrl?: string; duration: string; requestsPerWorker: string; json?: boolean }) =>
     run(
       flags.json ?? false,
       () => {
@@ -342,12 +347,18 @@ bench
         if (!Number.isInteger(durationSeconds) || durationSeconds < 1) {
           throw new CliError('cli.bad_input', { reason: '--duration must be a whole number of seconds' });
         }
+        const requestsPerWorker = Number(flags.requestsPerWorker);
+        if (!Number.isInteger(requestsPerWorker) || requestsPerWorker < 1 || requestsPerWorker > 1000) {
+          throw new CliError('cli.bad_input', {
+            reason: '--requests-per-worker must be a whole number from 1 to 1000',
+          });
+        }
         const databaseUrl =
           flags.databaseUrl ??
           process.env['DATABASE_URL'] ??
           process.env['VISAGE_TEST_POSTGRES_URL'] ??
           'postgres://postgres@127.0.0.1:5432/test';
-        return benchCluster({ databaseUrl, durationSeconds });
+        return benchCluster({ databaseUrl, durationSeconds, requestsPerWorker });
       },
       formatBenchCluster,
     ),

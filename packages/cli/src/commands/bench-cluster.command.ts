@@ -23,6 +23,8 @@ export interface BenchClusterOptions {
   /** The PostgreSQL database a private schema is created in (and dropped after). */
   readonly databaseUrl: string;
   readonly durationSeconds: number;
+  /** VISAGE_ENGINE_REQUESTS_PER_WORKER of the servers; also the closed loops' compare connections per process. */
+  readonly requestsPerWorker: number;
 }
 
 /** One closed-loop measurement: `connections` clients, each sending its next request when the last is answered. */
@@ -49,7 +51,10 @@ export interface ClusterRun {
   readonly processes: number;
   /** Signed GET /v1/verifications/{id}: signature, nonce, key and organisation checks, lookup, audit entry. */
   readonly read_verification: PhaseFigures;
-  /** Signed POST /v1/compare with two 250x250 faces: the whole billable path, two connections per engine worker. */
+  /**
+   * Signed POST /v1/compare with two 250x250 faces: the whole billable path, two connections per engine worker on
+   * servers that admit two per worker, so each worker has one request ready behind the one it runs: capacity.
+   */
   readonly compare: PhaseFigures;
 }
 
@@ -83,7 +88,10 @@ export interface BenchClusterReport {
   readonly duration_s: number;
   /** Each process runs one engine worker (VISAGE_ENGINE_WORKERS=1), so N processes use N cores for inference. */
   readonly engine_workers_per_process: 1;
-  /** VISAGE_ENGINE_REQUESTS_PER_WORKER as run: the default. */
+  /**
+   * VISAGE_ENGINE_REQUESTS_PER_WORKER of the overload phase's servers (`--requests-per-worker`, default 1: the
+   * server's default). The capacity runs use 2, which a closed loop of two connections per worker needs.
+   */
   readonly engine_requests_per_worker: number;
   /** nginx's balancing: least_conn (to the process with the fewest requests in progress). */
   readonly balance: 'least_conn';
@@ -100,7 +108,6 @@ const consent = { subject_ref: 'bench', text_version: 'v1', obtained_at: '2026-1
 const readConnections = 32;
 // PostgreSQL-bound reads: fewer than SQLite's, but enough seeded results for two processes.
 const readsPerSecond = 2500;
-const engineRequestsPerWorker = 2;
 
 interface SignedRequest {
   readonly method: 'GET' | 'POST';
@@ -115,6 +122,7 @@ interface SignedRequest {
  * refusals (503 `service.overloaded` with Retry-After).
  */
 export async function benchCluster(options: BenchClusterOptions): Promise<BenchClusterReport> {
+  const capacityRequestsPerWorker = 2;
   if (!nginxInstalled()) {
     throw new CliError('cli.bad_input', { reason: 'bench cluster needs nginx (apt-get install nginx)' });
   }
@@ -125,7 +133,7 @@ export async function benchCluster(options: BenchClusterOptions): Promise<BenchC
     DATABASE_URL: schema.url,
     VISAGE_MASTER_KEY: randomBytes(32).toString('base64'),
     VISAGE_ENGINE_WORKERS: '1',
-    VISAGE_ENGINE_REQUESTS_PER_WORKER: String(engineRequestsPerWorker),
+    VISAGE_ENGINE_REQUESTS_PER_WORKER: String(capacityRequestsPerWorker),
     VISAGE_KEY_RATE_PER_SECOND: '100000',
     VISAGE_KEY_CONCURRENCY: '10000',
     VISAGE_SUBJECT_PER_MINUTE: '100000',
@@ -175,7 +183,7 @@ export async function benchCluster(options: BenchClusterOptions): Promise<BenchC
       // Short unrecorded runs first, so that JIT and onnxruntime warm-up are not measured.
       await closedLoop(nginx.base, readConnections, warmUpSeconds, nextRead);
       const read = await closedLoop(nginx.base, readConnections, d, nextRead);
-      const compareConnections = engineRequestsPerWorker * processes;
+      const compareConnections = capacityRequestsPerWorker * processes;
       await closedLoop(nginx.base, compareConnections, warmUpSeconds, nextCompare);
       // autocannon hangs up on the requests in flight when a run ends; a server works on them to the end, and
       // they hold their engine places meanwhile. Let them finish, or the next run starts with refusals.
@@ -184,6 +192,20 @@ export async function benchCluster(options: BenchClusterOptions): Promise<BenchC
       await settle();
       runs.push({ processes, read_verification: read, compare });
       if (processes === 2) {
+        // The admission under test, on fresh processes: the same two, started with --requests-per-worker.
+        await nginx.stop();
+        nginx = undefined;
+        await stopServers(servers);
+        servers = await startServers(processes, {
+          ...env,
+          VISAGE_ENGINE_REQUESTS_PER_WORKER: String(options.requestsPerWorker),
+        });
+        nginx = await startNginx(
+          servers.map((s) => s.base),
+          { balance: 'least_conn' },
+        );
+        await closedLoop(nginx.base, processes, warmUpSeconds, nextCompare);
+        await settle();
         const unloaded = await closedLoop(nginx.base, processes, d, nextCompare);
         await settle();
         overload = await overloadPhase(nginx.base, processes, compare.ok_per_s, unloaded, d, nextCompare);
@@ -200,7 +222,7 @@ export async function benchCluster(options: BenchClusterOptions): Promise<BenchC
       machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
       duration_s: d,
       engine_workers_per_process: 1,
-      engine_requests_per_worker: engineRequestsPerWorker,
+      engine_requests_per_worker: options.requestsPerWorker,
       balance: 'least_conn',
       runs,
       scaling: {

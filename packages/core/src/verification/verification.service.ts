@@ -60,6 +60,8 @@ export interface CallInput {
    * marked unbilled by the sweeper) rather than a charged, unanswered one that a retry would charge again.
    */
   readonly beforeCharge?: ((call: { id: string; body: Record<string, unknown> }) => Promise<void>) | undefined;
+  /** Told once the call no longer needs the face engine, before its record is stored and charged. */
+  readonly engineDone?: (() => void) | undefined;
 }
 
 export const maxResultReads = 3;
@@ -212,7 +214,11 @@ export function createVerificationService(ports: {
     try {
       // Stored only once the call may go ahead: a refused call (no balance, no price) leaves nothing behind.
       if (newConsent) await consents.insert(consent);
-      outcome = await run();
+      try {
+        outcome = await run();
+      } finally {
+        input.engineDone?.();
+      }
     } catch (error) {
       if (reservation) await charging.void(reservation.id);
       const code = clientErrorCode(error);
@@ -339,6 +345,26 @@ export function createVerificationService(ports: {
     };
   }
 
+  /** A verification's outcome: a spoofed selfie fails whatever the comparison, else the comparison decides. */
+  function selfieOutcome(
+    selfie: AnalyzedFace,
+    comparison: ReturnType<typeof comparisonView>,
+    rest: Record<string, unknown>,
+    templates: EngineOutcome['templates'],
+  ): EngineOutcome {
+    const resultCode = !selfie.liveness.live ? 'result.spoof' : comparison.match ? 'result.pass' : 'result.no_match';
+    return {
+      resultCode,
+      response: {
+        decision: resultCode === 'result.pass' ? 'pass' : 'fail',
+        ...comparison,
+        liveness: selfie.liveness,
+        ...rest,
+      },
+      templates,
+    };
+  }
+
   const analyze = (caller: Caller, image: Uint8Array) =>
     engine.analyze(image, { allowMultipleFaces: caller.allowMultipleFaces });
 
@@ -380,22 +406,15 @@ export function createVerificationService(ports: {
             analyze(input.caller, input.reference),
           ]);
           const comparison = comparisonView(input.caller, engine.compare(selfie.template, reference.template));
-          const resultCode = !selfie.liveness.live
-            ? 'result.spoof'
-            : comparison.match
-              ? 'result.pass'
-              : 'result.no_match';
-          return {
-            resultCode,
-            response: {
-              decision: resultCode === 'result.pass' ? 'pass' : 'fail',
-              ...comparison,
-              liveness: selfie.liveness,
+          return selfieOutcome(
+            selfie,
+            comparison,
+            {
               faces: { selfie: faceView(selfie), reference: faceView(reference) },
               comparison_type: 'reference',
             },
-            templates: { selfie, reference },
-          };
+            { selfie, reference },
+          );
         },
         { keepResult: true },
       );
@@ -434,23 +453,12 @@ export function createVerificationService(ports: {
             reference = (await engine.analyze(found.photo, { allowMultipleFaces: true })).template;
           }
           const comparison = comparisonView(caller, engine.compare(selfie.template, reference));
-          const resultCode = !selfie.liveness.live
-            ? 'result.spoof'
-            : comparison.match
-              ? 'result.pass'
-              : 'result.no_match';
-          return {
-            resultCode,
-            response: {
-              decision: resultCode === 'result.pass' ? 'pass' : 'fail',
-              ...comparison,
-              liveness: selfie.liveness,
-              faces: { selfie: faceView(selfie) },
-              comparison_type: 'registry',
-              identity_source: identities.kind,
-            },
-            templates: { selfie },
-          };
+          return selfieOutcome(
+            selfie,
+            comparison,
+            { faces: { selfie: faceView(selfie) }, comparison_type: 'registry', identity_source: identities.kind },
+            { selfie },
+          );
         },
         { keepResult: true },
       );

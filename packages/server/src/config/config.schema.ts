@@ -221,14 +221,14 @@ export const configSchema = z.object({
     .meta({ defaultText: '16 × VISAGE_ENGINE_WORKERS' })
     .describe('Jobs waiting for a worker before new requests are refused with `service.overloaded`.'),
   VISAGE_ENGINE_REQUESTS_PER_WORKER: wholeNumber(1, 1000)
-    .prefault('2')
+    .prefault('1')
     .describe(
       'Face-engine requests (`POST /v1/compare`, `/v1/liveness`, `/v1/verifications`) one process works on at once, ' +
-        'per engine worker; one more is refused as it arrives, before its body is read and before any charge, with ' +
-        '`service.overloaded` (503, `Retry-After`). 2 keeps each worker busy (one request running, one ready) while ' +
-        'an accepted request waits for at most about one other, so its latency under overload stays within about ' +
-        '2× the unloaded one; more smooths bursts (fewer 503s) at the cost of that latency (docs/operations.md, ' +
-        'Backpressure).',
+        'per engine worker, counted until each is done with the engine; one more is refused as it arrives, before ' +
+        'its body is read and before any charge, with `service.overloaded` (503, `Retry-After`). With 1 an accepted ' +
+        "request never waits behind another's faces, so its latency under overload stays close to the unloaded " +
+        'one; 2 keeps a request ready behind each running one, for about a tenth more accepted requests ' +
+        'under overload at about twice the latency (docs/operations.md, Backpressure).',
     ),
   VISAGE_PASSIVE_LIVENESS: z
     .enum(['network', 'fused'], { error: 'must be one of network, fused' })

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consent, fixture, operator, startTestPlatform, type TestPlatform } from '../testing/test-platform.js';
 import { signedHeaders } from './request-signer.js';
@@ -78,6 +79,60 @@ describe('engine backpressure over HTTP (one worker, one engine request at a tim
     const balances = await t.services.wallet.balances(orgId);
     expect(balances.cash).toBe(1000 - 2 * priceFen);
     expect(balances.held).toBe(0);
+  }, 60_000);
+});
+
+describe('an engine place given back once the engine is done (PostgreSQL, one worker, one request)', () => {
+  let t: TestPlatform;
+  beforeAll(async () => {
+    t = await startTestPlatform({
+      dialect: 'postgres',
+      env: { VISAGE_ENGINE_REQUESTS_PER_WORKER: '1', VISAGE_KEY_RATE_PER_SECOND: '1000' },
+    });
+  });
+  afterAll(() => t?.close());
+
+  it('admits the next request while the last one is still storing its record', async () => {
+    const { key } = await t.customer();
+    const db = t.services.database.db;
+    const waitingForTheLock = async () => {
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from pg_locks l join pg_class c on c.oid = l.relation
+        where c.relname = 'verification' and c.relnamespace = current_schema()::regnamespace and not l.granted`.execute(
+        db,
+      );
+      return rows[0]!.n;
+    };
+    const until = async (condition: () => Promise<boolean>) => {
+      for (let i = 0; i < 1000 && !(await condition()); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await condition()).toBe(true);
+    };
+    let release: () => void = () => {};
+    let locked: () => void = () => {};
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // Holds off every write to the verification table: a compare gets through its engine work and stops there.
+    const lock = db.transaction().execute(async (trx) => {
+      await sql`lock table verification in exclusive mode`.execute(trx);
+      locked();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await isLocked;
+    try {
+      const first = t.call(key, 'POST', '/v1/compare', { image1, image2, consent });
+      await until(async () => (await waitingForTheLock()) === 1);
+      // The first is done with the engine and waits to store its record: the second is admitted, not refused.
+      let secondAnswered = false;
+      const second = t.call(key, 'POST', '/v1/compare', { image1, image2, consent }).finally(() => {
+        secondAnswered = true;
+      });
+      await until(async () => secondAnswered || (await waitingForTheLock()) === 2);
+      release();
+      expect((await first).status).toBe(200);
+      expect((await second).status).toBe(200);
+    } finally {
+      release();
+      await lock;
+    }
   }, 60_000);
 });
 

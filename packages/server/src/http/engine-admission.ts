@@ -1,5 +1,5 @@
 import { DomainError } from '@visage/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { holdsForHandler } from './held-for-handler.js';
 
 /**
@@ -7,12 +7,16 @@ import { holdsForHandler } from './held-for-handler.js';
  * most `requestsPerWorker × workers` such requests at once; one more is refused when it arrives, before its body is
  * read, its signature checked or anything reserved, with `503 service.overloaded` and `Retry-After`.
  *
+ * A request holds its place until it no longer needs the engine (`engineDoneOf`: its faces analysed, before its
+ * record is stored and its charge posted), or else until its handler ends. So the next request is let in while the
+ * last one writes its record, and a worker waits only for the next request's checks, not for the last one's
+ * database work.
+ *
  * Why a count of requests per worker and not a time budget: the bound the platform keeps is relative (an accepted
  * request's latency under overload stays within about twice its unloaded latency), and a bound in units of the
  * work itself holds on any machine, whereas a budget in milliseconds would have to be tuned to the speed of each
- * one. With 2 per worker, each worker has one request running and one ready behind it (parsed, checked, its jobs
- * queued), so it never waits for the next body to arrive, while a newly accepted request waits for at most about
- * one other request's engine time per worker: its latency stays within about 2× the unloaded one. Counting whole
+ * one. With 1 per worker (the default) an accepted request never waits behind another's faces; measured with 2,
+ * each waited for one other and its p99 came to 1.8–2.7× the unloaded one (docs/benchmarks.md). Counting whole
  * requests rather than engine jobs also means a request is never let in for one of its faces and refused for the
  * other, work that would be thrown away.
  */
@@ -71,6 +75,15 @@ export function admitEngineRequests(scope: FastifyInstance, admission: EngineAdm
     if (!leave) {
       throw new DomainError('service.overloaded', { in_progress: admission.limit, retry_after_seconds: 1 });
     }
+    placeOf.set(request, leave);
     hold(request, reply, leave);
   });
+}
+
+const placeOf = new WeakMap<FastifyRequest, () => void>();
+const noPlace = () => {};
+
+/** Gives back `request`'s engine place now, for a handler done with the engine; a no-op for one holding none. */
+export function engineDoneOf(request: FastifyRequest): () => void {
+  return placeOf.get(request) ?? noPlace;
 }

@@ -19,7 +19,7 @@ import {
   type SecretBox,
   type VerificationService,
 } from '@visage/core';
-import { engineRoute } from '../http/engine-admission.js';
+import { engineDoneOf, engineRoute } from '../http/engine-admission.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -62,6 +62,7 @@ export function registerV1Routes(scope: FastifyInstance, deps: V1Dependencies): 
           caller,
           requestId: request.id,
           beforeCharge,
+          engineDone: engineDoneOf(request),
           consent: consentOf(body),
           bizNo: body.biz_no,
           image1: decodeBase64Image(body.image1),
@@ -93,6 +94,7 @@ export function registerV1Routes(scope: FastifyInstance, deps: V1Dependencies): 
           caller,
           requestId: request.id,
           beforeCharge,
+          engineDone: engineDoneOf(request),
           consent: consentOf(body),
           bizNo: body.biz_no,
           image: decodeBase64Image(body.image),
@@ -124,6 +126,7 @@ export function registerV1Routes(scope: FastifyInstance, deps: V1Dependencies): 
           caller,
           requestId: request.id,
           beforeCharge,
+          engineDone: engineDoneOf(request),
           consent: consentOf(body),
           bizNo: body.biz_no,
           selfie: decodeBase64Image(body.selfie),

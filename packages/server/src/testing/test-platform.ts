@@ -39,6 +39,8 @@ export async function startTestPlatform(
   const env: Record<string, string> = {
     VISAGE_DATA_DIR: dataDir,
     VISAGE_ENGINE_WORKERS: '1',
+    // Route tests send a few engine requests at once to one worker; backpressure has its own test.
+    VISAGE_ENGINE_REQUESTS_PER_WORKER: '2',
     VISAGE_LOG_LEVEL: 'silent',
     // Route tests register many accounts from 127.0.0.1; the registration limit has its own test.
     VISAGE_REGISTRATIONS_PER_IP_PER_HOUR: '100000',
