@@ -99,6 +99,12 @@ export const captureLivenessDetailsSchema = z
     mode: z.enum(captureLivenessModes),
     live: z.boolean(),
     reason: z.string().optional(),
+    reason_details: z
+      .record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null(), z.array(z.string())]))
+      .optional()
+      .describe(
+        'The measurements behind `reason`, as the `liveness.*` error codes describe them (docs/errors.md): e.g. `frame` for `liveness.face_replaced`, `challenge` for `liveness.challenge_failed`, `problem` for `liveness.timing`. Absent on a pass.',
+      ),
     challenges_asked: z.array(challengeSchema),
     challenges: z.array(challengeResultSchema),
     frame_count: z.int(),

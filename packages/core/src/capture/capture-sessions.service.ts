@@ -436,6 +436,7 @@ export function createCaptureSessions(ports: {
         mode: session.liveness,
         live: decision.live,
         ...(decision.reason ? { reason: decision.reason } : {}),
+        ...(decision.reason && decision.details ? { reason_details: decision.details } : {}),
         challenges_asked: [...session.challenges],
         challenges: decision.challenges.map((c) => ({ name: c.name, passed: c.passed, evidence: c.evidence })),
         frame_count: decision.frameCount,

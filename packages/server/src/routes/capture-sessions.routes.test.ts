@@ -144,6 +144,7 @@ for (const dialect of dialectNames) {
         frame_count: 5,
         signals_fired: [],
       });
+      expect(result['liveness_details']).not.toHaveProperty('reason_details');
       expect((result['liveness_details'] as Body)['signals']).toEqual([
         expect.objectContaining({ name: 'passive', evaluated: true, fired: false }),
         expect.objectContaining({ name: 'face_consistency', evaluated: true, fired: false }),
@@ -216,6 +217,10 @@ for (const dialect of dialectNames) {
         ],
       });
       expect((read.json['result'] as Body)['liveness_details']).toHaveProperty('signals_fired.0', 'passive');
+      // The measurements behind the reason, as liveness.spoof's error note describes them.
+      expect((read.json['result'] as Body)['liveness_details']).toMatchObject({
+        reason_details: { passive_score: expect.any(Number), threshold: expect.any(Number) },
+      });
       expect((await t.services.wallet.balances(orgId)).cash).toBe(970);
       expect((await page('POST', '/capture/api/attempts', pageToken)).json['error'].code).toBe('capture.finished');
     });
