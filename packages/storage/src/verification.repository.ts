@@ -5,7 +5,7 @@ import type { Database } from './schema.js';
 import type { VerificationBlobTable, VerificationTable } from './verification.table.js';
 import { createWriteBatcher, type Defer } from './write-batcher.js';
 import { olderThan } from './keyset-page.js';
-import { eraseWebhookPayloads, insertWebhookEvent } from './webhook.repository.js';
+import { eraseWebhookPayloads, insertWebhookEvent, unbillWebhookPayloads } from './webhook.repository.js';
 import { eraseSubjectCaptureSessionsIn } from './capture-session.repository.js';
 
 // The expiry goes with the result, so the sweeper's index range holds only results that still exist.
@@ -18,6 +18,31 @@ export function createVerificationRepository(
 ): VerificationRepository {
   // Reads of stored results are counted on the request path: claims that wait together share one commit.
   const claimOne = createWriteBatcher(db, claimRead, options.defer, (claim) => `${claim.orgId}\u0000${claim.id}`);
+  /**
+   * A call left uncharged (its hold voided): the record and the payload of its `verification.completed` event say
+   * `billed: false` from then on, in one transaction, so a delivery still pending or retried tells the truth.
+   */
+  async function unbill(orgId: string, column: 'id' | 'request_id', value: string): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('verification')
+        .select('id')
+        .where('org_id', '=', orgId)
+        .where(column, '=', value)
+        .where('billed', '=', 1)
+        .execute();
+      const ids = rows.map((row) => row.id);
+      if (ids.length === 0) return;
+      await trx
+        .updateTable('verification')
+        .set({ billed: 0, amount_fen: 0 })
+        .where('org_id', '=', orgId)
+        .where('id', 'in', ids)
+        .execute();
+      await unbillWebhookPayloads(trx, ids);
+    });
+  }
+
   return {
     insert(record, blobs, options) {
       return db.transaction().execute(async (trx) => {
@@ -39,24 +64,9 @@ export function createVerificationRepository(
 
     claimRead: (orgId, id, now, maxReads, mode) => claimOne({ orgId, id, now, maxReads, mode }),
 
-    async markUnbilled(orgId, id) {
-      await db
-        .updateTable('verification')
-        .set({ billed: 0, amount_fen: 0 })
-        .where('org_id', '=', orgId)
-        .where('id', '=', id)
-        .execute();
-    },
+    markUnbilled: (orgId, id) => unbill(orgId, 'id', id),
 
-    async markUnbilledByRequest(orgId, requestId) {
-      await db
-        .updateTable('verification')
-        .set({ billed: 0, amount_fen: 0 })
-        .where('org_id', '=', orgId)
-        .where('request_id', '=', requestId)
-        .where('billed', '=', 1)
-        .execute();
-    },
+    markUnbilledByRequest: (orgId, requestId) => unbill(orgId, 'request_id', requestId),
 
     async countKeyResults(orgId, keyId, resultCodes, { since }) {
       if (resultCodes.length === 0) return 0;

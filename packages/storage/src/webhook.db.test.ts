@@ -290,19 +290,23 @@ for (const dialect of dialectNames) {
       ).resolves.toBeDefined();
     });
 
-    it('writes verification.completed with the verification, and blanks its payload when the verification is erased', async () => {
-      const verifications = createVerificationRepository(database, clock);
-      const id = 'ver_hooked';
+    /** A stored verification with its verification.completed event, as the billable call writes them. */
+    const storedWithEvent = async (
+      id: string,
+      requestId: string,
+      charge: { billed: boolean; amountFen: number },
+      payload: Record<string, unknown>,
+    ) => {
       const event: WebhookEvent = {
-        id: 'evt_hooked',
+        id: `evt_${id}`,
         orgId,
         appId,
         mode: 'live',
         type: 'verification.completed',
-        payload: { id, result_code: 'result.pass', similarity: 0.91 },
+        payload: { id, ...payload },
         createdAt: clock.now().toISOString(),
       };
-      await verifications.insert(
+      await createVerificationRepository(database, clock).insert(
         {
           id,
           orgId,
@@ -313,10 +317,9 @@ for (const dialect of dialectNames) {
           subjectRef: 'user-1',
           consentId: null,
           bizNo: null,
-          requestId: 'req_1',
+          requestId,
           resultCode: 'result.pass',
-          billed: false,
-          amountFen: 0,
+          ...charge,
           createdAt: clock.now().toISOString(),
           timeUsedMs: 5,
           resultSealed: null,
@@ -325,9 +328,34 @@ for (const dialect of dialectNames) {
         [],
         { event },
       );
+      return event;
+    };
+
+    it('writes verification.completed with the verification, and blanks its payload when the verification is erased', async () => {
+      const event = await storedWithEvent(
+        'ver_hooked',
+        'req_1',
+        { billed: false, amountFen: 0 },
+        { result_code: 'result.pass', similarity: 0.91 },
+      );
       expect((await repo().find(orgId, event.id))!.payload).toEqual(event.payload);
-      await verifications.erase(orgId, id);
+      await createVerificationRepository(database, clock).erase(orgId, 'ver_hooked');
       expect((await repo().find(orgId, event.id))!.payload).toEqual({ erased: true });
+    });
+
+    it('says billed: false in the event of a verification whose hold was voided after it was stored', async () => {
+      const verifications = createVerificationRepository(database, clock);
+      const charged = { billed: true, amountFen: 50 };
+      const answer = { result_code: 'result.pass', billed: true };
+      const killed = await storedWithEvent('ver_killed', 'req_killed', charged, answer);
+      const posted = await storedWithEvent('ver_charged', 'req_charged', charged, answer);
+      // The sweeper voids the killed call's hold and marks it by its request id; the same again changes nothing.
+      await verifications.markUnbilledByRequest(orgId, 'req_killed');
+      await verifications.markUnbilledByRequest(orgId, 'req_killed');
+      expect((await repo().find(orgId, killed.id))!.payload).toEqual({ ...killed.payload, billed: false });
+      expect(await verifications.find(orgId, 'ver_killed')).toMatchObject({ billed: false, amountFen: 0 });
+      expect((await repo().find(orgId, posted.id))!.payload).toEqual(posted.payload);
+      expect(await verifications.find(orgId, 'ver_charged')).toMatchObject(charged);
     });
 
     it('deletes settled events older than the retention with their attempts, and keeps pending ones', async () => {

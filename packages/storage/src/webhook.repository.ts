@@ -83,6 +83,29 @@ export async function eraseWebhookPayloads(trx: Transaction<Database>, subjectId
     .execute();
 }
 
+/** The `verification.completed` events of these verifications say `billed: false` (their hold was voided), in `trx`. */
+export async function unbillWebhookPayloads(
+  trx: Transaction<Database>,
+  verificationIds: readonly string[],
+): Promise<void> {
+  if (verificationIds.length === 0) return;
+  const events = await trx
+    .selectFrom('webhook_event')
+    .select(['id', 'payload'])
+    .where('subject_id', 'in', verificationIds)
+    .where('type', '=', 'verification.completed')
+    .execute();
+  for (const event of events) {
+    const payload = JSON.parse(event.payload) as Record<string, unknown>;
+    if (payload['billed'] !== true) continue;
+    await trx
+      .updateTable('webhook_event')
+      .set({ payload: JSON.stringify({ ...payload, billed: false }) })
+      .where('id', '=', event.id)
+      .execute();
+  }
+}
+
 export function createWebhookRepository(database: VisageDatabase): WebhookRepository {
   const { db, dialect } = database;
   let claims = 0;
