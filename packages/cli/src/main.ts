@@ -335,7 +335,7 @@ bench
   .option('--duration <s>', 'seconds per measurement', '10')
   .option(
     '--requests-per-worker <n>',
-    'VISAGE_ENGINE_REQUESTS_PER_WORKER of the servers, and compare connections per process in the closed loops',
+    "VISAGE_ENGINE_REQUESTS_PER_WORKER of the overload phase's servers (the capacity runs use 2)",
     '1',
   )
   .option('--json', 'print one JSON object (shape in docs/benchmarks.md)')

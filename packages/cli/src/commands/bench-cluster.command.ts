@@ -23,7 +23,7 @@ export interface BenchClusterOptions {
   /** The PostgreSQL database a private schema is created in (and dropped after). */
   readonly databaseUrl: string;
   readonly durationSeconds: number;
-  /** VISAGE_ENGINE_REQUESTS_PER_WORKER of the servers; also the closed loops' compare connections per process. */
+  /** VISAGE_ENGINE_REQUESTS_PER_WORKER of the overload phase's servers; the capacity runs use 2. */
   readonly requestsPerWorker: number;
 }
 
